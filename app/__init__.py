@@ -1,0 +1,1 @@
+"""Quang Ninh public administration service backend."""

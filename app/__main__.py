@@ -1,0 +1,178 @@
+"""Command line: `python -m app <command>`; `python -m app --help` lists the commands."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import random
+import sys
+from collections.abc import Awaitable, Callable
+
+from tortoise import Tortoise
+
+from app import db
+from app.logs import configure_logging
+from app.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
+
+SCHEMA_PATH = PROJECT_ROOT / "schema.graphql"
+
+
+async def _with_orm(settings: Settings, work: Callable[[], Awaitable[None]]) -> None:
+    await Tortoise.init(config=db.tortoise_config(settings))
+    try:
+        await work()
+    finally:
+        await Tortoise.close_connections()
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers,
+        log_config=None,
+        proxy_headers=True,
+    )
+    return 0
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    asyncio.run(db.apply_migrations(settings))
+    print("Database schema is up to date.")
+    return 0
+
+
+def cmd_makemigrations(settings: Settings, args: argparse.Namespace) -> int:
+    writers = asyncio.run(db.detect_model_changes(settings))
+    if args.check:
+        if writers:
+            print("Models and migrations disagree; run `python -m app makemigrations`.", file=sys.stderr)
+            return 1
+        print("Models and migrations agree.")
+        return 0
+    for writer in writers:
+        print(f"Created {writer.write()}")
+    if not writers:
+        print("No changes detected.")
+    return 0
+
+
+def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
+    if not (args.demo or args.synthetic):
+        print("Choose --demo and/or --synthetic.", file=sys.stderr)
+        return 2
+
+    async def work() -> None:
+        if args.demo:
+            from app.seeding.demo import DEMO_PASSWORD, load_demo
+
+            summary = await load_demo()
+            print(f"Loaded {summary.centres} centres and {summary.procedures} procedures.")
+            print(f"Demo staff (password: {DEMO_PASSWORD}):")
+            for email, role, centre in summary.staff:
+                print(f"  {email:42} {role:8} {centre}")
+            print("Demo citizens (sign in with requestSignInCode; in development the code is printed to the log):")
+            for phone, name in summary.citizens:
+                print(f"  {phone}  {name}")
+        if args.synthetic:
+            from app.seeding.synthetic import create_synthetic_citizens, create_synthetic_procedures
+
+            rng = random.Random(args.random_seed)
+            added = await create_synthetic_procedures(args.procedures, rng)
+            print(f"Added {added} synthetic procedures (catalogue now {max(args.procedures, added)}+).")
+            print(f"Added {await create_synthetic_citizens(args.citizens, rng)} synthetic citizens.")
+
+    asyncio.run(_with_orm(settings, work))
+    return 0
+
+
+def cmd_export_schema(settings: Settings, args: argparse.Namespace) -> int:
+    from app.api.schema import build_schema
+
+    text = build_schema(settings).as_str() + "\n"
+    if args.check:
+        if not SCHEMA_PATH.exists() or SCHEMA_PATH.read_text(encoding="utf-8") != text:
+            print("schema.graphql is out of date; run `python -m app export-schema`.", file=sys.stderr)
+            return 1
+        print("schema.graphql is up to date.")
+        return 0
+    SCHEMA_PATH.write_text(text, encoding="utf-8")
+    print(f"Wrote {SCHEMA_PATH}")
+    return 0
+
+
+def cmd_create_staff(settings: Settings, args: argparse.Namespace) -> int:
+    from app.accounts.models import StaffRole
+    from app.accounts.staff import create_staff
+    from app.errors import DomainError
+
+    password = args.password or getpass.getpass("Password: ")
+
+    async def work() -> None:
+        staff = await create_staff(args.email, password, StaffRole(args.role), args.centre, args.name)
+        print(f"Created {staff.role.value} {staff.email} (id {staff.id}).")
+
+    try:
+        asyncio.run(_with_orm(settings, work))
+    except DomainError as error:
+        print(f"error: {error.code.value}: {error.message('en')}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m app", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="Serve HTTP and websockets with uvicorn.")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(run=cmd_serve)
+
+    commands.add_parser("migrate", help="Apply committed migrations.").set_defaults(run=cmd_migrate)
+
+    make = commands.add_parser("makemigrations", help="Write migrations for model changes.")
+    make.add_argument("--check", action="store_true", help="Only fail when a migration is missing.")
+    make.set_defaults(run=cmd_makemigrations)
+
+    seed = commands.add_parser("seed", help="Load demo data or synthetic volume.")
+    seed.add_argument("--demo", action="store_true", help="Real centres and procedures, demo accounts.")
+    seed.add_argument("--synthetic", action="store_true", help="Synthetic volume for benchmarks.")
+    seed.add_argument("--procedures", type=int, default=2069, help="Catalogue size to reach.")
+    seed.add_argument("--citizens", type=int, default=50000, help="Citizens to add.")
+    seed.add_argument("--random-seed", type=int, default=2026)
+    seed.set_defaults(run=cmd_seed)
+
+    export = commands.add_parser("export-schema", help="Write schema.graphql from the code.")
+    export.add_argument("--check", action="store_true", help="Only fail when schema.graphql is stale.")
+    export.set_defaults(run=cmd_export_schema)
+
+    staff = commands.add_parser("create-staff", help="Create a staff account.")
+    staff.add_argument("--email", required=True)
+    staff.add_argument("--role", choices=["officer", "manager", "admin"], required=True)
+    staff.add_argument("--centre", help="Centre code (required for officers and managers).")
+    staff.add_argument("--name", default="")
+    staff.add_argument("--password", help="Prompted for when omitted.")
+    staff.set_defaults(run=cmd_create_staff)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, settings.log_format)
+    return args.run(settings, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

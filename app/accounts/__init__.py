@@ -1,0 +1,1 @@
+"""Citizens, staff, sign-in codes and sessions."""

@@ -1,0 +1,109 @@
+"""Citizen sign-in by one-time code: issuing codes by SMS and checking them, with expiry and attempt limits."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+
+from app.accounts.identity import Viewer, ViewerKind
+from app.accounts.models import Citizen, SignInCode
+from app.accounts.phone import normalise_phone
+from app.accounts.sessions import TokenPair, start_session
+from app.errors import DomainError, ErrorCode
+from app.settings import Settings
+from app.sms import SmsDeliveryError, SmsSender
+
+CODE_DIGITS = 6
+
+
+@dataclass(frozen=True)
+class CodeSent:
+    """A code is on its way to `phone`."""
+
+    phone: str
+    expires_at: datetime
+    resend_after: datetime
+
+
+class SignInCodes:
+    """Issues and checks one-time sign-in codes for citizens."""
+
+    def __init__(self, settings: Settings, sms: SmsSender) -> None:
+        self._settings = settings
+        self._sms = sms
+
+    async def send(self, raw_phone: str) -> CodeSent:
+        """Send a fresh code to the phone, unless it asked too often; it replaces any earlier code."""
+        phone = normalise_phone(raw_phone)
+        now = datetime.now(UTC)
+        await self._check_rate(phone, now)
+        code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+        ttl = timedelta(seconds=self._settings.sign_in_code_ttl_seconds)
+        row = await SignInCode.create(phone=phone, code_hash=self._digest(phone, code), expires_at=now + ttl)
+        minutes = math.ceil(ttl.total_seconds() / 60)
+        text = f"Ma xac thuc Dich vu cong Quang Ninh: {code}. Het han sau {minutes} phut. Khong chia se ma nay."
+        try:
+            await self._sms.send(phone, text)
+        except SmsDeliveryError:
+            await row.delete()
+            raise DomainError(ErrorCode.SMS_DELIVERY_FAILED, "phone") from None
+        resend_after = now + timedelta(seconds=self._settings.sign_in_code_resend_seconds)
+        return CodeSent(phone, row.expires_at, resend_after)
+
+    async def sign_in(self, raw_phone: str, code: str) -> TokenPair:
+        """Check the latest code sent to the phone; on success the citizen (created on first sign-in) gets tokens."""
+        phone = normalise_phone(raw_phone)
+        now = datetime.now(UTC)
+        latest = await SignInCode.filter(phone=phone).order_by("-id").first()
+        if latest is None or latest.expires_at <= now:
+            raise DomainError(ErrorCode.SIGN_IN_CODE_EXPIRED, "code")
+        if latest.used_at is not None:
+            raise DomainError(ErrorCode.SIGN_IN_CODE_USED, "code")
+        max_attempts = self._settings.sign_in_code_max_attempts
+        counted = await SignInCode.filter(id=latest.id, used_at__isnull=True, attempts__lt=max_attempts).update(
+            attempts=F("attempts") + 1
+        )
+        if not counted:
+            raise DomainError(ErrorCode.SIGN_IN_CODE_ATTEMPTS_EXCEEDED, "code")
+        if not hmac.compare_digest(latest.code_hash, self._digest(phone, code.strip())):
+            raise DomainError(ErrorCode.SIGN_IN_CODE_WRONG, "code")
+        if not await SignInCode.filter(id=latest.id, used_at__isnull=True).update(used_at=now):
+            raise DomainError(ErrorCode.SIGN_IN_CODE_USED, "code")
+        citizen = await _citizen_with_phone(phone)
+        return await start_session(self._settings, Viewer(ViewerKind.CITIZEN, citizen.id))
+
+    async def _check_rate(self, phone: str, now: datetime) -> None:
+        recent = await SignInCode.filter(phone=phone, created_at__gte=now - timedelta(hours=1)).order_by("created_at")
+        resend_gap = timedelta(seconds=self._settings.sign_in_code_resend_seconds)
+        if recent and recent[-1].created_at + resend_gap > now:
+            raise _rate_limited(recent[-1].created_at + resend_gap - now)
+        if len(recent) >= self._settings.sign_in_codes_per_hour:
+            raise _rate_limited(recent[0].created_at + timedelta(hours=1) - now)
+
+    def _digest(self, phone: str, code: str) -> str:
+        key = self._settings.secret_key.encode()
+        return hmac.new(key, f"{phone}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def _rate_limited(wait: timedelta) -> DomainError:
+    return DomainError(
+        ErrorCode.SIGN_IN_CODE_RATE_LIMITED, "phone", retry_after=max(1, math.ceil(wait.total_seconds()))
+    )
+
+
+async def _citizen_with_phone(phone: str) -> Citizen:
+    """The citizen with this phone, created on first sign-in (safe when two sign-ins race)."""
+    citizen = await Citizen.get_or_none(phone=phone)
+    if citizen is not None:
+        return citizen
+    try:
+        return await Citizen.create(phone=phone)
+    except IntegrityError:
+        return await Citizen.get(phone=phone)

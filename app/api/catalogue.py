@@ -1,0 +1,224 @@
+"""GraphQL types and queries of the catalogue: centres and procedures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+from tortoise.functions import Count
+
+from app.api.context import Info
+from app.api.errors import bad_input
+from app.api.pagination import After, Connection, First, build_connection, page_window, paginate_queryset
+from app.catalogue import models
+from app.catalogue.models import CentreKind, ProcedureLevel
+from app.catalogue.search import ranked_procedure_ids
+
+WEEKDAY_NAMES = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+
+
+def _money_text(amount: int, locale: str) -> str:
+    return f"{amount:,}".replace(",", ".") + " ₫" if locale == "vi" else f"{amount:,} VND"
+
+
+@strawberry.type(description="One opening interval of a centre, local time (Asia/Ho_Chi_Minh).")
+class OpeningInterval:
+    weekday: int = strawberry.field(description="0 = Monday ... 6 = Sunday.")
+    opens: str = strawberry.field(description="Opening time, HH:MM.")
+    closes: str = strawberry.field(description="Closing time, HH:MM.")
+
+
+@strawberry.type(description="A public administration service centre.")
+class Centre(relay.Node):
+    id: relay.NodeID[int]
+    code: str = strawberry.field(description="Official code of the unit it serves (e.g. 06652).")
+    name: str = strawberry.field(description="Vietnamese name of the unit, e.g. 'Phường Hà Tu'.")
+    kind: CentreKind = strawberry.field(description="Ward, commune, special zone or the provincial centre.")
+    former_area: str = strawberry.field(description="The district or city the unit belonged to before 07/2025.")
+    address: str = strawberry.field(description="Postal address as published.")
+    latitude: float = strawberry.field(description="Approximate latitude (WGS 84).")
+    longitude: float = strawberry.field(description="Approximate longitude (WGS 84).")
+    is_island: bool = strawberry.field(description="On an island: reached from the mainland by boat only.")
+    phone: str | None = strawberry.field(description="Hotline, null when not published.")
+    counters: int = strawberry.field(description="Reception counters open in parallel.")
+    opening_hours: list[OpeningInterval] = strawberry.field(
+        description="Weekly opening intervals; days without intervals are closed."
+    )
+
+    @classmethod
+    def from_model(cls, centre: models.Centre) -> Centre:
+        return cls(
+            id=centre.id,
+            code=centre.code,
+            name=centre.name_vi,
+            kind=centre.kind,
+            former_area=centre.former_area,
+            address=centre.address,
+            latitude=centre.latitude,
+            longitude=centre.longitude,
+            is_island=centre.is_island,
+            phone=centre.phone or None,
+            counters=centre.counters,
+            opening_hours=[
+                OpeningInterval(weekday=int(day), opens=opens, closes=closes)
+                for day, intervals in sorted(centre.opening_hours.items())
+                for opens, closes in intervals
+            ],
+        )
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> list:
+        centres = await info.context.loaders.centre_by_id.load_many([int(i) for i in node_ids])
+        return [cls.from_model(c) if c else None for c in centres]
+
+
+@strawberry.type(description="An administrative procedure from the national catalogue.")
+class Procedure(relay.Node):
+    id: relay.NodeID[int]
+    code: str = strawberry.field(description="National procedure code, e.g. 1.001193.")
+    name_vi: str = strawberry.field(description="Official Vietnamese name.")
+    name_en: str = strawberry.field(description="English name (a translation).")
+    sector: str = strawberry.field(description="Sector (lĩnh vực), e.g. 'Hộ tịch'.")
+    level: ProcedureLevel = strawberry.field(description="Commune-level or provincial procedure.")
+    borderless: bool = strawberry.field(
+        description="Borderless (phi địa giới): may be filed at any centre, not only the one of residence."
+    )
+    fee_vnd: int | None = strawberry.field(
+        description="Fee in dong; 0 means free; null means the fee is not known (never read null as free)."
+    )
+    processing_days: int | None = strawberry.field(
+        description="Statutory processing time in working days; 0 means the same day; null means not known."
+    )
+    required_documents: list[str] = strawberry.field(description="Documents to bring or upload (summary).")
+
+    @strawberry.field(description="Name in the caller's language.")
+    def name(self, info: Info) -> str:
+        return self.name_en if info.context.locale == "en" and self.name_en else self.name_vi
+
+    @strawberry.field(description="The fee as the app should show it, in the caller's language.")
+    def fee_text(self, info: Info) -> str:
+        vi = info.context.locale == "vi"
+        if self.fee_vnd is None:
+            return "Chưa có thông tin lệ phí" if vi else "Fee not known"
+        if self.fee_vnd == 0:
+            return "Miễn phí" if vi else "Free"
+        return _money_text(self.fee_vnd, info.context.locale)
+
+    @strawberry.field(description="The processing time as the app should show it, in the caller's language.")
+    def processing_time_text(self, info: Info) -> str:
+        vi = info.context.locale == "vi"
+        if self.processing_days is None:
+            return "Chưa có thông tin thời hạn" if vi else "Processing time not known"
+        if self.processing_days == 0:
+            return "Trong ngày" if vi else "Same working day"
+        return f"{self.processing_days} ngày làm việc" if vi else f"{self.processing_days} working days"
+
+    @classmethod
+    def from_model(cls, procedure: models.Procedure) -> Procedure:
+        return cls(
+            id=procedure.id,
+            code=procedure.code,
+            name_vi=procedure.name_vi,
+            name_en=procedure.name_en,
+            sector=procedure.sector,
+            level=procedure.level,
+            borderless=procedure.borderless,
+            fee_vnd=procedure.fee_vnd,
+            processing_days=procedure.processing_days,
+            required_documents=list(procedure.required_documents),
+        )
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> list:
+        found = {p.id: p for p in await models.Procedure.filter(id__in=[int(i) for i in node_ids])}
+        return [cls.from_model(found[int(i)]) if int(i) in found else None for i in node_ids]
+
+
+@strawberry.type(description="A sector of procedures and how many procedures it has.")
+class Sector:
+    name: str = strawberry.field(description="Sector name, usable as the `sector` filter of `procedures`.")
+    procedure_count: int = strawberry.field(description="Procedures in this sector.")
+
+
+def centre_pk(global_id: relay.GlobalID) -> int:
+    """The database id behind a Centre's global ID; BAD_USER_INPUT for an ID of another type."""
+    if global_id.type_name != "Centre" or not global_id.node_id.isdigit():
+        raise bad_input("`id` is not a Centre ID.")
+    return int(global_id.node_id)
+
+
+@strawberry.type
+class CatalogueQuery:
+    @strawberry.field(
+        description="Procedures, filtered and paged. With `search`, matches are accent-insensitive "
+        "('dang ky khai sinh' finds 'Đăng ký khai sinh') and ranked by relevance; otherwise catalogue order."
+    )
+    async def procedures(
+        self,
+        info: Info,
+        search: Annotated[
+            str | None, strawberry.argument(description="Words to find in the code, names or sector.")
+        ] = None,
+        sector: Annotated[str | None, strawberry.argument(description="Only this sector (see `sectors`).")] = None,
+        borderless: Annotated[
+            bool | None, strawberry.argument(description="Only borderless (true) or only residence-bound (false).")
+        ] = None,
+        level: Annotated[
+            ProcedureLevel | None, strawberry.argument(description="Only commune-level or provincial.")
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Procedure]:
+        queryset = models.Procedure.all()
+        if sector is not None:
+            queryset = queryset.filter(sector=sector)
+        if borderless is not None:
+            queryset = queryset.filter(borderless=borderless)
+        if level is not None:
+            queryset = queryset.filter(level=level)
+        if not search or not search.strip():
+            return await paginate_queryset(info, queryset, first, after, Procedure.from_model)
+        offset, limit = page_window(info, first, after)
+        ranked = await ranked_procedure_ids(queryset, search)
+        page_ids = ranked[offset : offset + limit]
+        rows = {p.id: p for p in await models.Procedure.filter(id__in=page_ids)}
+        return build_connection([Procedure.from_model(rows[i]) for i in page_ids], offset, len(ranked))
+
+    @strawberry.field(description="A procedure by its national code, null when unknown.")
+    async def procedure(
+        self, code: Annotated[str, strawberry.argument(description="National code, e.g. 1.001193.")]
+    ) -> Procedure | None:
+        found = await models.Procedure.get_or_none(code=code.strip())
+        return Procedure.from_model(found) if found else None
+
+    @strawberry.field(description="Sectors of the catalogue with their procedure counts, by name.")
+    async def sectors(self) -> list[Sector]:
+        rows = (
+            await models.Procedure.annotate(count=Count("id"))
+            .group_by("sector")
+            .order_by("sector")
+            .values_list("sector", "count")
+        )
+        return [Sector(name=name, procedure_count=count) for name, count in rows]
+
+    @strawberry.field(description="Service centres ordered by name, optionally of one kind.")
+    async def centres(
+        self,
+        info: Info,
+        kind: Annotated[CentreKind | None, strawberry.argument(description="Only centres of this kind.")] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Centre]:
+        queryset = models.Centre.all().order_by("name_folded", "id")
+        if kind is not None:
+            queryset = queryset.filter(kind=kind)
+        return await paginate_queryset(info, queryset, first, after, Centre.from_model)
+
+    @strawberry.field(description="A centre by its ID, null when unknown.")
+    async def centre(
+        self, info: Info, id: Annotated[relay.GlobalID, strawberry.argument(description="The centre's ID.")]
+    ) -> Centre | None:
+        found = await info.context.loaders.centre_by_id.load(centre_pk(id))
+        return Centre.from_model(found) if found else None

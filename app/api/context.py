@@ -1,0 +1,68 @@
+"""Per-request (per-connection for websockets) context: services, caller, language and dataloaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.types import Info as StrawberryInfo
+
+from app.accounts.identity import Viewer
+from app.accounts.tokens import InvalidAccessToken, read_access_token
+from app.api.errors import ApiError
+from app.api.loaders import Loaders
+from app.container import Services
+from app.errors import DEFAULT_LOCALE, LOCALES
+
+
+def preferred_locale(accept_language: str | None) -> str:
+    """The first supported language in an Accept-Language value, else Vietnamese."""
+    for part in (accept_language or "").split(","):
+        tag = part.split(";")[0].strip().lower()[:2]
+        if tag in LOCALES:
+            return tag
+    return DEFAULT_LOCALE
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an `Authorization: Bearer <token>` value."""
+    if not authorization:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+@dataclass
+class Context:
+    """What every resolver sees as `info.context`."""
+
+    request: Request | WebSocket
+    response: Response | WebSocket | None
+    services: Services
+    locale: str = DEFAULT_LOCALE
+    loaders: Loaders = field(default_factory=Loaders)
+    connection_params: dict[str, Any] | None = None
+    _viewer: Viewer | None = None
+    _auth_error: InvalidAccessToken | None = None
+
+    def authenticate(self, token: str | None) -> None:
+        """Read the caller from a bearer token; a bad token is remembered and reported when identity is needed."""
+        self._viewer, self._auth_error = None, None
+        if token:
+            try:
+                self._viewer = read_access_token(token, self.services.settings.secret_key)
+            except InvalidAccessToken as error:
+                self._auth_error = error
+
+    @property
+    def viewer(self) -> Viewer | None:
+        """The signed-in caller, None when anonymous; raises TOKEN_EXPIRED / INVALID_TOKEN for a bad token."""
+        if self._auth_error is not None:
+            raise ApiError(self._auth_error.code, str(self._auth_error))
+        return self._viewer
+
+
+Info = StrawberryInfo[Context, None]

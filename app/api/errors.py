@@ -1,0 +1,101 @@
+"""How failures reach the app: business errors as payload data, auth and input errors as coded GraphQL errors."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+from typing import ParamSpec, TypeVar
+
+import strawberry
+
+from app.api.enums import described_enum
+from app.errors import MESSAGES, DomainError, ErrorCode
+from graphql import GraphQLError
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+UserErrorCode = described_enum(
+    ErrorCode,
+    "UserErrorCode",
+    "Stable code of an expected business failure, returned in a payload's `errors`.",
+    {code: MESSAGES[code]["en"] for code in ErrorCode},
+)
+
+
+class ApiErrorCode(StrEnum):
+    """`extensions.code` of a top-level GraphQL error."""
+
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    TOKEN_EXPIRED = "TOKEN_EXPIRED"
+    INVALID_TOKEN = "INVALID_TOKEN"
+    FORBIDDEN = "FORBIDDEN"
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+
+described_enum(
+    ApiErrorCode,
+    "ApiErrorCode",
+    "`extensions.code` of a top-level GraphQL error (authentication, authorization, bad arguments, bugs); "
+    "business failures of mutations come as `UserError` instead.",
+    {
+        ApiErrorCode.UNAUTHENTICATED: "Sign in first.",
+        ApiErrorCode.TOKEN_EXPIRED: "The access token expired: call `refreshToken` and retry.",
+        ApiErrorCode.INVALID_TOKEN: "The token is forged or malformed: sign in again.",
+        ApiErrorCode.FORBIDDEN: "Signed in, but not allowed to see or do this.",
+        ApiErrorCode.BAD_USER_INPUT: "An argument is out of range or malformed (e.g. `first` above the maximum).",
+        ApiErrorCode.INTERNAL_SERVER_ERROR: "Unexpected failure; `extensions.requestId` finds it in the logs.",
+    },
+)
+
+
+@strawberry.type(description="An expected business failure of a mutation.")
+class UserError:
+    code: UserErrorCode = strawberry.field(description="Stable code to switch on.")  # type: ignore[valid-type]
+    field: str | None = strawberry.field(description="The input field at fault, if any.")
+    message: str = strawberry.field(description="Human message in the caller's language (vi or en).")
+
+
+class ApiError(GraphQLError):
+    """A top-level GraphQL error carrying `extensions.code`."""
+
+    def __init__(self, code: ApiErrorCode | str, message: str) -> None:
+        super().__init__(message, extensions={"code": str(code)})
+
+
+def unauthenticated() -> ApiError:
+    return ApiError(ApiErrorCode.UNAUTHENTICATED, "Sign in to do this.")
+
+
+def forbidden() -> ApiError:
+    return ApiError(ApiErrorCode.FORBIDDEN, "You are not allowed to do this.")
+
+
+def bad_input(message: str) -> ApiError:
+    return ApiError(ApiErrorCode.BAD_USER_INPUT, message)
+
+
+def user_error(error: DomainError, locale: str) -> UserError:
+    """The payload form of a business failure, in `locale`."""
+    return UserError(code=error.code, field=error.field, message=error.message(locale))
+
+
+def returns_user_errors(
+    payload: Callable[..., T],
+) -> Callable[[Callable[P, Awaitable[T]]], Callable[P, Awaitable[T]]]:
+    """Resolver decorator: a DomainError becomes `payload(errors=[...])` instead of a GraphQL error."""
+
+    def decorate(resolver: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
+        @functools.wraps(resolver)
+        async def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+            try:
+                return await resolver(*args, **kwargs)
+            except DomainError as error:
+                info = kwargs["info"]
+                return payload(errors=[user_error(error, info.context.locale)])  # type: ignore[attr-defined]
+
+        return wrapper
+
+    return decorate

@@ -1,0 +1,68 @@
+"""The GraphQL schema: root types combined from each domain, guard rails and caches."""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+import strawberry
+from strawberry import relay
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.types import ExecutionContext
+
+from app.api.accounts import AccountsMutation, AccountsQuery
+from app.api.catalogue import CatalogueQuery
+from app.api.errors import ApiErrorCode
+from app.api.extensions import FreshLoaders, MaskUnexpectedErrors, is_unexpected
+from app.settings import Settings
+from graphql import GraphQLError
+
+logger = logging.getLogger("app.api")
+MAX_ALIASES = 30
+MAX_TOKENS = 5000
+CACHE_SIZE = 1024
+
+
+@strawberry.type(description="Everything the app can read.")
+class Query(AccountsQuery, CatalogueQuery):
+    node: relay.Node | None = relay.node(description="Any object by its global ID (null when not visible to you).")
+
+
+@strawberry.type(description="Everything the app can change.")
+class Mutation(AccountsMutation):
+    pass
+
+
+class AppSchema(strawberry.Schema):
+    """Logs unexpected errors with their traceback (the request id is on the log line); expected ones at debug."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        for error in errors:
+            if is_unexpected(error):
+                logger.error("unexpected error: %s", error.message, exc_info=error.original_error)
+            else:
+                logger.debug("graphql error: %s", error.message)
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    """The schema with the guard rails `settings` ask for."""
+    extensions: list = [
+        functools.partial(ParserCache, maxsize=CACHE_SIZE),
+        functools.partial(ValidationCache, maxsize=CACHE_SIZE),
+        functools.partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
+        functools.partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
+        functools.partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
+        FreshLoaders,
+    ]
+    if not settings.introspection_enabled:
+        extensions.append(DisableIntrospection)
+    if settings.is_production:
+        extensions.append(MaskUnexpectedErrors)
+    return AppSchema(query=Query, mutation=Mutation, extensions=extensions, types=[ApiErrorCode])

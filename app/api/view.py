@@ -1,0 +1,62 @@
+"""The strawberry ASGI view: builds the context from headers (HTTP) or `connection_init` (websockets)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UnsetType
+
+from app.accounts.tokens import InvalidAccessToken, read_access_token
+from app.api.context import Context, bearer_token, preferred_locale
+from app.container import Services
+
+MAX_SUBSCRIPTIONS_PER_CONNECTION = 20
+
+
+class GraphQLView(GraphQL[Context, None]):
+    """GraphQL over HTTP (POST and GET) and over websockets with the graphql-transport-ws protocol only."""
+
+    def __init__(self, schema, services: Services) -> None:
+        settings = services.settings
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if settings.graphiql_enabled else None,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            max_subscriptions_per_connection=MAX_SUBSCRIPTIONS_PER_CONNECTION,
+            keep_alive=True,
+            keep_alive_interval=15,
+        )
+        self.services = services
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket | None) -> Context:
+        context = Context(
+            request=request,
+            response=response,
+            services=self.services,
+            locale=preferred_locale(request.headers.get("accept-language")),
+        )
+        if isinstance(request, Request):
+            context.authenticate(bearer_token(request.headers.get("authorization")))
+        return context
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Authenticate the connection from `connection_init`'s payload: {"Authorization": "Bearer ..."}.
+
+        No token means an anonymous connection; a bad or expired token closes it with 4403.
+        """
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
+        authorization = params.get("Authorization") or params.get("authorization")
+        token = bearer_token(authorization) if isinstance(authorization, str) else None
+        if token:
+            try:
+                read_access_token(token, self.services.settings.secret_key)
+            except InvalidAccessToken as error:
+                raise ConnectionRejectionError({"code": error.code, "message": str(error)}) from None
+        context.authenticate(token)
+        if isinstance(params.get("locale"), str):
+            context.locale = preferred_locale(params["locale"])
+        return await super().on_ws_connect(context)

@@ -1,0 +1,1 @@
+"""Centres and administrative procedures: the public catalogue."""

@@ -1,0 +1,74 @@
+"""Loading the province's real centres and procedures from the CSV files shipped with the package."""
+
+from __future__ import annotations
+
+import csv
+import io
+from importlib import resources
+
+from app.catalogue.models import Centre, CentreKind, Procedure, ProcedureLevel
+from app.catalogue.search import procedure_search_text
+from app.vietnamese import fold
+
+MORNING = ["07:30", "11:30"]
+AFTERNOON = ["13:30", "17:00"]
+WEEKDAYS = {str(day): [MORNING, AFTERNOON] for day in range(5)}
+# Estimates for the demo: the provincial centre also opens on Saturday mornings and has more counters.
+OPENING_HOURS = {CentreKind.PROVINCE: {**WEEKDAYS, "5": [["08:00", "11:30"]]}}
+COUNTERS = {CentreKind.PROVINCE: 20, CentreKind.WARD: 4, CentreKind.COMMUNE: 3, CentreKind.SPECIAL_ZONE: 3}
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("app.catalogue").joinpath("data", name).read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def _optional_int(value: str) -> int | None:
+    """A blank cell means unknown, never zero."""
+    return int(value) if value.strip() else None
+
+
+async def load_centres() -> int:
+    """Insert or update the 54 commune-level centres and the provincial centre; returns how many."""
+    rows = _rows("quang_ninh_units.csv")
+    for row in rows:
+        kind = CentreKind(row["kind"])
+        name = row["name_vi"]
+        centre_name = name if kind is CentreKind.PROVINCE else f"Trung tâm Phục vụ hành chính công {name}"
+        await Centre.update_or_create(
+            code=row["code"],
+            defaults={
+                "name_vi": name,
+                "name_folded": fold(name),
+                "kind": kind,
+                "former_area": row["former_area"],
+                "address": f"{centre_name}, tỉnh Quảng Ninh",
+                "latitude": float(row["latitude"]),
+                "longitude": float(row["longitude"]),
+                "is_island": row["island"] == "true",
+                "opening_hours": OPENING_HOURS.get(kind, WEEKDAYS),
+                "counters": COUNTERS[kind],
+            },
+        )
+    return len(rows)
+
+
+async def load_procedures() -> int:
+    """Insert or update the real procedures with national codes; returns how many."""
+    rows = _rows("procedures_sample.csv")
+    for row in rows:
+        await Procedure.update_or_create(
+            code=row["code"],
+            defaults={
+                "name_vi": row["name_vi"],
+                "name_en": row["name_en"],
+                "sector": row["sector"],
+                "level": ProcedureLevel(row["level"]),
+                "fee_vnd": _optional_int(row["fee_vnd"]),
+                "processing_days": _optional_int(row["processing_days"]),
+                "borderless": row["borderless"] == "true",
+                "required_documents": [d.strip() for d in row["required_documents"].split(";") if d.strip()],
+                "search_text": procedure_search_text(row["code"], row["name_vi"], row["name_en"], row["sector"]),
+            },
+        )
+    return len(rows)

@@ -1,0 +1,66 @@
+"""Catalogue models: service centres and administrative procedures."""
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class CentreKind(StrEnum):
+    """Administrative kind of the unit a centre serves."""
+
+    WARD = "ward"
+    COMMUNE = "commune"
+    SPECIAL_ZONE = "special_zone"
+    PROVINCE = "province"
+
+
+class ProcedureLevel(StrEnum):
+    """Which level of government decides the procedure."""
+
+    COMMUNE = "commune"
+    PROVINCIAL = "provincial"
+
+
+class Centre(Model):
+    """A public administration service centre (one per commune-level unit, plus the provincial centre)."""
+
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=32, unique=True, description="Official unit code")
+    name_vi = fields.CharField(max_length=200)
+    name_folded = fields.CharField(max_length=200, description="Name without diacritics, for search")
+    kind = fields.CharEnumField(CentreKind, max_length=16, db_index=True)
+    former_area = fields.CharField(max_length=200, default="")
+    address = fields.CharField(max_length=300, default="")
+    latitude = fields.FloatField()
+    longitude = fields.FloatField()
+    is_island = fields.BooleanField(default=False)
+    phone = fields.CharField(max_length=20, default="")
+    opening_hours = fields.JSONField(description="Weekday (0=Monday) to a list of [start, end] 'HH:MM' pairs")
+    counters = fields.SmallIntField(default=1)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "centre"
+        ordering = ["id"]
+
+
+class Procedure(Model):
+    """An administrative procedure from the national catalogue."""
+
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=32, unique=True, description="National procedure code, e.g. 1.001193")
+    name_vi = fields.CharField(max_length=500)
+    name_en = fields.CharField(max_length=500, default="")
+    sector = fields.CharField(max_length=200, db_index=True)
+    level = fields.CharEnumField(ProcedureLevel, max_length=16, db_index=True)
+    fee_vnd = fields.BigIntField(null=True, description="Fee in dong, NULL when unknown (never read as free)")
+    processing_days = fields.SmallIntField(null=True, description="Statutory working days, NULL when unknown")
+    borderless = fields.BooleanField(default=False, db_index=True)
+    required_documents = fields.JSONField(default=list)
+    search_text = fields.TextField(description="Folded code, names and sector, for accent-insensitive search")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "procedure"
+        ordering = ["id"]

@@ -1,0 +1,61 @@
+"""Tortoise ORM configuration and the migration helpers used by the CLI and the tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tortoise import Tortoise, connections
+from tortoise.migrations.api import migrate
+from tortoise.migrations.autodetector import MigrationAutodetector
+from tortoise.migrations.writer import MigrationWriter
+
+from app.settings import Settings
+
+APP_LABEL = "models"
+MODEL_MODULES = [
+    "app.catalogue.models",
+    "app.accounts.models",
+]
+MIGRATIONS_MODULE = "app.migrations"
+
+
+def tortoise_config(settings: Settings) -> dict:
+    """The Tortoise config dict for the configured database (SQLite by default, PostgreSQL by URL)."""
+    url = settings.database_url
+    if url.startswith("sqlite://") and not url.startswith("sqlite://:memory:"):
+        Path(url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
+    return {
+        "connections": {"default": url},
+        "apps": {
+            APP_LABEL: {
+                "models": MODEL_MODULES,
+                "migrations": MIGRATIONS_MODULE,
+                "default_connection": "default",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+async def apply_migrations(settings: Settings) -> None:
+    """Bring the database schema up to the newest committed migration."""
+    try:
+        await migrate(config=tortoise_config(settings))
+    finally:
+        await Tortoise.close_connections()
+
+
+async def detect_model_changes(settings: Settings) -> list[MigrationWriter]:
+    """The migrations the models need beyond the committed ones: empty when models and migrations agree."""
+    config = tortoise_config(settings)
+    await Tortoise.init(config=config)
+    try:
+        return await MigrationAutodetector(Tortoise.apps, config["apps"]).changes()
+    finally:
+        await Tortoise.close_connections()
+
+
+async def ping() -> None:
+    """Run a trivial query; raises when the database is unreachable."""
+    await connections.get("default").execute_query("SELECT 1")

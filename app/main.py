@@ -1,0 +1,63 @@
+"""The Starlette application: routes, middleware and the lifespan that opens and closes the database."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+from tortoise.contrib.starlette import RegisterTortoise
+
+from app import db
+from app.api.schema import build_schema
+from app.api.view import GraphQLView
+from app.container import Services, build_services
+from app.logs import RequestIdMiddleware
+from app.settings import Settings, load_settings
+
+logger = logging.getLogger(__name__)
+
+
+async def healthz(request: Request) -> JSONResponse:
+    """Liveness: the process answers."""
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    """Readiness: the database answers a query."""
+    try:
+        await db.ping()
+    except Exception as exc:  # any driver failure means "not ready"
+        logger.warning("readiness check failed: %s", exc)
+        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> Starlette:
+    """Build the ASGI app (also the uvicorn factory: `uvicorn --factory app.main:create_app`)."""
+    settings = settings or load_settings()
+    services = services or build_services(settings)
+    view = GraphQLView(build_schema(settings), services)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with RegisterTortoise(app, config=db.tortoise_config(settings)):
+            yield
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", view, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", view),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        middleware=[Middleware(RequestIdMiddleware)],
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    return app

@@ -1,0 +1,105 @@
+"""All configuration, read from the environment, with defaults that work on a bare development machine."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
+ENVIRONMENTS = ("development", "test", "production")
+
+
+class SettingsError(RuntimeError):
+    """The environment holds a setting the service refuses to run with."""
+
+
+def _flag(value: str) -> bool:
+    if value.strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.strip().lower() in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"not a boolean: {value!r}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The service's configuration; each field is the environment variable of the same name in upper case."""
+
+    app_env: str = "development"
+    database_url: str = f"sqlite://{PROJECT_ROOT / 'var' / 'app.sqlite3'}"
+    redis_url: str = ""
+    secret_key: str = DEVELOPMENT_SECRET_KEY
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+    log_format: str = "text"
+    access_token_ttl_seconds: int = 900
+    refresh_token_ttl_days: int = 30
+    sign_in_code_ttl_seconds: int = 300
+    sign_in_code_max_attempts: int = 5
+    sign_in_code_resend_seconds: int = 60
+    sign_in_codes_per_hour: int = 5
+    max_query_depth: int = 10
+    max_page_size: int = 100
+    graphql_introspection: bool | None = None
+    graphiql: bool | None = None
+    sms_gateway_url: str = ""
+    sms_gateway_token: str = ""
+
+    @property
+    def is_production(self) -> bool:
+        return self.app_env == "production"
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return not self.is_production if self.graphql_introspection is None else self.graphql_introspection
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return not self.is_production if self.graphiql is None else self.graphiql
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def validate(self) -> None:
+        """Refuse settings that are unsafe or incomplete for the chosen environment."""
+        problems = []
+        if self.app_env not in ENVIRONMENTS:
+            problems.append(f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}, not {self.app_env!r}")
+        if self.is_production:
+            if self.secret_key == DEVELOPMENT_SECRET_KEY:
+                problems.append("SECRET_KEY is the development secret; set a random value of 32+ characters")
+            elif len(self.secret_key) < 32:
+                problems.append("SECRET_KEY must be at least 32 characters long")
+            if self.uses_sqlite:
+                problems.append("DATABASE_URL must point at PostgreSQL (SQLite is for development only)")
+            if not self.sms_gateway_url:
+                problems.append("SMS_GATEWAY_URL is required: citizens cannot receive sign-in codes without it")
+        if problems:
+            raise SettingsError("Refusing to start:\n  - " + "\n  - ".join(problems))
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Build settings from environment variables (upper-case field names), converting each to its type."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    for field in fields(Settings):
+        raw = environ.get(field.name.upper())
+        if raw is None:
+            continue
+        kind = str(field.type)
+        try:
+            if kind == "int":
+                values[field.name] = int(raw)
+            elif kind.startswith("bool"):
+                values[field.name] = _flag(raw)
+            else:
+                values[field.name] = raw
+        except ValueError as exc:
+            raise SettingsError(f"{field.name.upper()}: {exc}") from None
+    settings = Settings(**values)
+    settings.validate()
+    return settings
