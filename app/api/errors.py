@@ -32,6 +32,7 @@ class ApiErrorCode(StrEnum):
     INVALID_TOKEN = "INVALID_TOKEN"
     FORBIDDEN = "FORBIDDEN"
     BAD_USER_INPUT = "BAD_USER_INPUT"
+    GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
@@ -46,6 +47,7 @@ described_enum(
         ApiErrorCode.INVALID_TOKEN: "The token is forged or malformed: sign in again.",
         ApiErrorCode.FORBIDDEN: "Signed in, but not allowed to see or do this.",
         ApiErrorCode.BAD_USER_INPUT: "An argument is out of range or malformed (e.g. `first` above the maximum).",
+        ApiErrorCode.GRAPHQL_VALIDATION_FAILED: "The document or its variables do not fit the schema (a client bug).",
         ApiErrorCode.INTERNAL_SERVER_ERROR: "Unexpected failure; `extensions.requestId` finds it in the logs.",
     },
 )

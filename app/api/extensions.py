@@ -1,4 +1,4 @@
-"""Schema extensions of our own: fresh dataloaders per operation and production error masking."""
+"""Schema extensions of our own: fresh dataloaders per operation and coded (and masked) errors."""
 
 from __future__ import annotations
 
@@ -27,16 +27,35 @@ def is_unexpected(error: GraphQLError) -> bool:
     return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
 
 
-class MaskUnexpectedErrors(MaskErrors):
-    """Replace unexpected errors with a generic message carrying the request id found in the logs."""
+class CodedErrors(MaskErrors):
+    """Give every error an `extensions.code`; with `mask_unexpected`, hide the details of unexpected ones.
 
-    def __init__(self) -> None:
-        super().__init__(should_mask_error=is_unexpected, error_message="Unexpected error.")
+    A masked error keeps only a generic message and the request id that finds the traceback in the logs.
+    """
+
+    def __init__(self, mask_unexpected: bool) -> None:
+        super().__init__(should_mask_error=lambda error: True, error_message="Unexpected error.")
+        self.mask_unexpected = mask_unexpected
+
+    def on_operation(self) -> Iterator[None]:
+        try:
+            yield from super().on_operation()
+        except GraphQLError as error:
+            # ParserCache raises syntax errors through the operation hook: code the error on its way out.
+            self.anonymise_error(error)
+            raise
+        # Parse and validation errors are returned as they are, so code them in place.
+        for error in self.execution_context.pre_execution_errors or ():
+            self.anonymise_error(error)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        return GraphQLError(
-            message=self.error_message,
-            nodes=error.nodes,
-            path=error.path,
-            extensions={"code": ApiErrorCode.INTERNAL_SERVER_ERROR.value, "requestId": request_id.get()},
-        )
+        if (error.extensions or {}).get("code"):
+            return error
+        if not is_unexpected(error):
+            error.extensions = {**(error.extensions or {}), "code": ApiErrorCode.GRAPHQL_VALIDATION_FAILED.value}
+            return error
+        extensions = {"code": ApiErrorCode.INTERNAL_SERVER_ERROR.value, "requestId": request_id.get()}
+        if self.mask_unexpected:
+            return GraphQLError(message=self.error_message, nodes=error.nodes, path=error.path, extensions=extensions)
+        error.extensions = {**(error.extensions or {}), **extensions}
+        return error

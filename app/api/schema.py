@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -19,8 +20,9 @@ from strawberry.types import ExecutionContext
 
 from app.api.accounts import AccountsMutation, AccountsQuery
 from app.api.catalogue import CatalogueQuery
+from app.api.context import Info
 from app.api.errors import ApiErrorCode
-from app.api.extensions import FreshLoaders, MaskUnexpectedErrors, is_unexpected
+from app.api.extensions import CodedErrors, FreshLoaders, is_unexpected
 from app.settings import Settings
 from graphql import GraphQLError
 
@@ -32,7 +34,11 @@ CACHE_SIZE = 1024
 
 @strawberry.type(description="Everything the app can read.")
 class Query(AccountsQuery, CatalogueQuery):
-    node: relay.Node | None = relay.node(description="Any object by its global ID (null when not visible to you).")
+    @strawberry.field(description="Any object by its global ID (null when unknown or not visible to you).")
+    async def node(
+        self, info: Info, id: Annotated[relay.GlobalID, strawberry.argument(description="The object's ID.")]
+    ) -> relay.Node | None:
+        return await id.resolve_node(info, required=False)
 
 
 @strawberry.type(description="Everything the app can change.")
@@ -60,9 +66,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         functools.partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
         functools.partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
         FreshLoaders,
+        functools.partial(CodedErrors, mask_unexpected=settings.is_production),
     ]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
-    if settings.is_production:
-        extensions.append(MaskUnexpectedErrors)
     return AppSchema(query=Query, mutation=Mutation, extensions=extensions, types=[ApiErrorCode])

@@ -1,0 +1,1 @@
+"""In-memory and loopback stand-ins for external services."""
