@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.accounts.sign_in_codes import SignInCodes
+from app.dossiers.services import DossierService
+from app.events import EventBus, build_event_bus
 from app.settings import Settings
 from app.sms import HttpSmsSender, LogSmsSender, SmsSender
 
@@ -16,6 +18,8 @@ class Services:
     settings: Settings
     sms: SmsSender
     sign_in_codes: SignInCodes
+    bus: EventBus
+    dossiers: DossierService
 
 
 def build_services(settings: Settings, sms: SmsSender | None = None) -> Services:
@@ -26,4 +30,11 @@ def build_services(settings: Settings, sms: SmsSender | None = None) -> Services
             if settings.sms_gateway_url
             else LogSmsSender()
         )
-    return Services(settings=settings, sms=sms, sign_in_codes=SignInCodes(settings, sms))
+    bus = build_event_bus(settings.redis_url)
+    return Services(
+        settings=settings,
+        sms=sms,
+        sign_in_codes=SignInCodes(settings, sms),
+        bus=bus,
+        dossiers=DossierService(bus),
+    )

@@ -15,6 +15,7 @@ APP_LABEL = "models"
 MODEL_MODULES = [
     "app.catalogue.models",
     "app.accounts.models",
+    "app.dossiers.models",
 ]
 MIGRATIONS_MODULE = "app.migrations"
 

@@ -24,6 +24,17 @@ class ErrorCode(StrEnum):
     EMAIL_TAKEN = "EMAIL_TAKEN"
     CENTRE_NOT_FOUND = "CENTRE_NOT_FOUND"
     CENTRE_REQUIRED = "CENTRE_REQUIRED"
+    PROCEDURE_NOT_FOUND = "PROCEDURE_NOT_FOUND"
+    CENTRE_NOT_ELIGIBLE = "CENTRE_NOT_ELIGIBLE"
+    INVALID_FORM_FIELD = "INVALID_FORM_FIELD"
+    DOSSIER_NOT_FOUND = "DOSSIER_NOT_FOUND"
+    ILLEGAL_TRANSITION = "ILLEGAL_TRANSITION"
+    DOSSIER_CHANGED = "DOSSIER_CHANGED"
+    NO_OPEN_SUPPLEMENT_REQUEST = "NO_OPEN_SUPPLEMENT_REQUEST"
+    INVALID_SUPPLEMENT_ITEMS = "INVALID_SUPPLEMENT_ITEMS"
+    INVALID_DEADLINE = "INVALID_DEADLINE"
+    DOSSIER_NOT_LATE = "DOSSIER_NOT_LATE"
+    INVALID_NOTE = "INVALID_NOTE"
 
 
 MESSAGES: dict[ErrorCode, dict[str, str]] = {
@@ -90,6 +101,50 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
     ErrorCode.CENTRE_REQUIRED: {
         "vi": "Cán bộ và quản lý phải thuộc một trung tâm.",
         "en": "Officers and managers must belong to a centre.",
+    },
+    ErrorCode.PROCEDURE_NOT_FOUND: {
+        "vi": "Không tìm thấy thủ tục.",
+        "en": "The procedure was not found.",
+    },
+    ErrorCode.CENTRE_NOT_ELIGIBLE: {
+        "vi": "Thủ tục này không được tiếp nhận tại trung tâm đã chọn. {reason}",
+        "en": "This centre cannot take this procedure. {reason}",
+    },
+    ErrorCode.INVALID_FORM_FIELD: {
+        "vi": "Thông tin trong tờ khai bị thiếu hoặc không hợp lệ.",
+        "en": "A form field is missing or not valid.",
+    },
+    ErrorCode.DOSSIER_NOT_FOUND: {
+        "vi": "Không tìm thấy hồ sơ.",
+        "en": "The dossier was not found.",
+    },
+    ErrorCode.ILLEGAL_TRANSITION: {
+        "vi": "Không thể chuyển hồ sơ từ trạng thái hiện tại sang trạng thái này.",
+        "en": "The dossier cannot move from its current status to this one.",
+    },
+    ErrorCode.DOSSIER_CHANGED: {
+        "vi": "Hồ sơ vừa được cập nhật bởi người khác. Vui lòng tải lại.",
+        "en": "The dossier was just changed by someone else. Please reload.",
+    },
+    ErrorCode.NO_OPEN_SUPPLEMENT_REQUEST: {
+        "vi": "Hồ sơ không có yêu cầu bổ sung nào đang chờ.",
+        "en": "The dossier has no open request for documents.",
+    },
+    ErrorCode.INVALID_SUPPLEMENT_ITEMS: {
+        "vi": "Cần liệt kê từ 1 đến 20 giấy tờ cần bổ sung.",
+        "en": "List 1 to 20 documents to supply.",
+    },
+    ErrorCode.INVALID_DEADLINE: {
+        "vi": "Thời hạn phải ở trong tương lai.",
+        "en": "The deadline must be in the future.",
+    },
+    ErrorCode.DOSSIER_NOT_LATE: {
+        "vi": "Hồ sơ chưa quá hạn.",
+        "en": "The dossier is not overdue.",
+    },
+    ErrorCode.INVALID_NOTE: {
+        "vi": "Nội dung tối đa 2000 ký tự.",
+        "en": "The text must be at most 2000 characters long.",
     },
 }
 

@@ -1,4 +1,4 @@
-"""The Starlette application: routes, middleware and the lifespan that opens and closes the database."""
+"""The Starlette application: routes, middleware and the lifespan that opens the database and the event bus."""
 
 from __future__ import annotations
 
@@ -47,7 +47,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with RegisterTortoise(app, config=db.tortoise_config(settings)):
-            yield
+            await services.bus.start()
+            try:
+                yield
+            finally:
+                await services.bus.stop()
 
     app = Starlette(
         routes=[

@@ -15,6 +15,7 @@ from app.accounts.models import Locale, StaffRole
 from app.accounts.profile import update_profile
 from app.accounts.sessions import TokenPair, end_session, refresh_session
 from app.accounts.staff import sign_in_staff
+from app.api.arguments import Input
 from app.api.catalogue import Centre
 from app.api.context import Info
 from app.api.errors import UserError, returns_user_errors
@@ -195,37 +196,37 @@ class AccountsQuery:
 class AccountsMutation:
     @strawberry.mutation(description="Send a one-time sign-in code by SMS (a new code replaces the previous one).")
     @returns_user_errors(RequestSignInCodePayload)
-    async def request_sign_in_code(self, info: Info, input: RequestSignInCodeInput) -> RequestSignInCodePayload:
+    async def request_sign_in_code(self, info: Info, input: Input[RequestSignInCodeInput]) -> RequestSignInCodePayload:
         sent = await info.context.services.sign_in_codes.send(input.phone)
         return RequestSignInCodePayload(phone=sent.phone, expires_at=sent.expires_at, resend_after=sent.resend_after)
 
     @strawberry.mutation(description="Sign a citizen in with the SMS code; the account is created on first sign-in.")
     @returns_user_errors(AuthPayload)
-    async def sign_in(self, info: Info, input: SignInInput) -> AuthPayload:
+    async def sign_in(self, info: Info, input: Input[SignInInput]) -> AuthPayload:
         pair = await info.context.services.sign_in_codes.sign_in(input.phone, input.code)
         return AuthPayload(session=await auth_session(pair))
 
     @strawberry.mutation(description="Sign a staff member in with email and password.")
     @returns_user_errors(AuthPayload)
-    async def sign_in_staff(self, info: Info, input: SignInStaffInput) -> AuthPayload:
+    async def sign_in_staff(self, info: Info, input: Input[SignInStaffInput]) -> AuthPayload:
         pair = await sign_in_staff(info.context.services.settings, input.email, input.password)
         return AuthPayload(session=await auth_session(pair))
 
     @strawberry.mutation(description="Rotate tokens; reusing an old refresh token signs that session out everywhere.")
     @returns_user_errors(AuthPayload)
-    async def refresh_token(self, info: Info, input: RefreshTokenInput) -> AuthPayload:
+    async def refresh_token(self, info: Info, input: Input[RefreshTokenInput]) -> AuthPayload:
         pair = await refresh_session(info.context.services.settings, input.refresh_token)
         return AuthPayload(session=await auth_session(pair))
 
     @strawberry.mutation(description="Revoke the session of this refresh token (idempotent).")
     @returns_user_errors(SignOutPayload)
-    async def sign_out(self, info: Info, input: SignOutInput) -> SignOutPayload:
+    async def sign_out(self, info: Info, input: Input[SignOutInput]) -> SignOutPayload:
         await end_session(input.refresh_token)
         return SignOutPayload(signed_out=True)
 
     @strawberry.mutation(description="Change the signed-in citizen's name or language.")
     @returns_user_errors(UpdateMyProfilePayload)
-    async def update_my_profile(self, info: Info, input: UpdateMyProfileInput) -> UpdateMyProfilePayload:
+    async def update_my_profile(self, info: Info, input: Input[UpdateMyProfileInput]) -> UpdateMyProfilePayload:
         viewer = require_citizen(info)
         citizen = await update_profile(viewer.id, input.full_name, input.locale)
         return UpdateMyProfilePayload(citizen=Citizen.from_model(citizen))

@@ -10,17 +10,27 @@ from strawberry import relay
 from tortoise.functions import Count
 
 from app.api.context import Info
-from app.api.errors import bad_input
+from app.api.ids import database_id, database_ids
 from app.api.pagination import After, Connection, First, build_connection, page_window, paginate_queryset
 from app.catalogue import models
+from app.catalogue.forms import FormField
 from app.catalogue.models import CentreKind, ProcedureLevel
 from app.catalogue.search import ranked_procedure_ids
+from app.vietnamese import fold, words
 
 WEEKDAY_NAMES = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 
 
 def _money_text(amount: int, locale: str) -> str:
     return f"{amount:,}".replace(",", ".") + " ₫" if locale == "vi" else f"{amount:,} VND"
+
+
+@strawberry.type(description="One question of a procedure's online form.")
+class FormFieldSpec:
+    key: str = strawberry.field(description="Key of the answer in `submitDossier`'s `formFields`.")
+    label: str = strawberry.field(description="Label in the caller's language.")
+    kind: str = strawberry.field(description="How it is checked: text, citizen_id (12 digits), phone or date (ISO).")
+    required: bool = strawberry.field(description="Must be answered.")
 
 
 @strawberry.type(description="One opening interval of a centre, local time (Asia/Ho_Chi_Minh).")
@@ -70,8 +80,10 @@ class Centre(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> list:
-        centres = await info.context.loaders.centre_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_model(c) if c else None for c in centres]
+        ids = database_ids(list(node_ids))
+        centres = await info.context.loaders.centre_by_id.load_many([pk for pk in ids if pk is not None])
+        found = {centre.id: centre for centre in centres if centre}
+        return [cls.from_model(found[pk]) if pk in found else None for pk in ids]
 
 
 @strawberry.type(description="An administrative procedure from the national catalogue.")
@@ -92,6 +104,20 @@ class Procedure(relay.Node):
         description="Statutory processing time in working days; 0 means the same day; null means not known."
     )
     required_documents: list[str] = strawberry.field(description="Documents to bring or upload (summary).")
+    form: strawberry.Private[list[FormField]]
+
+    @strawberry.field(description="Questions of the online form, answered in `submitDossier`.")
+    def form_fields(self, info: Info) -> list[FormFieldSpec]:
+        english = info.context.locale == "en"
+        return [
+            FormFieldSpec(
+                key=field.key,
+                label=field.label_en if english else field.label_vi,
+                kind=field.kind.value,
+                required=field.required,
+            )
+            for field in self.form
+        ]
 
     @strawberry.field(description="Name in the caller's language.")
     def name(self, info: Info) -> str:
@@ -128,25 +154,20 @@ class Procedure(relay.Node):
             fee_vnd=procedure.fee_vnd,
             processing_days=procedure.processing_days,
             required_documents=list(procedure.required_documents),
+            form=[FormField.from_json(field) for field in procedure.form_fields],
         )
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> list:
-        found = {p.id: p for p in await models.Procedure.filter(id__in=[int(i) for i in node_ids])}
-        return [cls.from_model(found[int(i)]) if int(i) in found else None for i in node_ids]
+        ids = database_ids(list(node_ids))
+        found = {p.id: p for p in await models.Procedure.filter(id__in=[pk for pk in ids if pk is not None])}
+        return [cls.from_model(found[pk]) if pk in found else None for pk in ids]
 
 
 @strawberry.type(description="A sector of procedures and how many procedures it has.")
 class Sector:
     name: str = strawberry.field(description="Sector name, usable as the `sector` filter of `procedures`.")
     procedure_count: int = strawberry.field(description="Procedures in this sector.")
-
-
-def centre_pk(global_id: relay.GlobalID) -> int:
-    """The database id behind a Centre's global ID; BAD_USER_INPUT for an ID of another type."""
-    if global_id.type_name != "Centre" or not global_id.node_id.isdigit():
-        raise bad_input("`id` is not a Centre ID.")
-    return int(global_id.node_id)
 
 
 @strawberry.type
@@ -178,7 +199,7 @@ class CatalogueQuery:
             queryset = queryset.filter(borderless=borderless)
         if level is not None:
             queryset = queryset.filter(level=level)
-        if not search or not search.strip():
+        if not search or not words(search):
             return await paginate_queryset(info, queryset, first, after, Procedure.from_model)
         offset, limit = page_window(info, first, after)
         ranked = await ranked_procedure_ids(queryset, search)
@@ -193,15 +214,12 @@ class CatalogueQuery:
         found = await models.Procedure.get_or_none(code=code.strip())
         return Procedure.from_model(found) if found else None
 
-    @strawberry.field(description="Sectors of the catalogue with their procedure counts, by name.")
+    @strawberry.field(
+        description="Sectors of the catalogue with their procedure counts, alphabetical (ignoring accents)."
+    )
     async def sectors(self) -> list[Sector]:
-        rows = (
-            await models.Procedure.annotate(count=Count("id"))
-            .group_by("sector")
-            .order_by("sector")
-            .values_list("sector", "count")
-        )
-        return [Sector(name=name, procedure_count=count) for name, count in rows]
+        rows = await models.Procedure.annotate(count=Count("id")).group_by("sector").values_list("sector", "count")
+        return [Sector(name=name, procedure_count=count) for name, count in sorted(rows, key=lambda r: fold(r[0]))]
 
     @strawberry.field(description="Service centres ordered by name, optionally of one kind.")
     async def centres(
@@ -220,5 +238,5 @@ class CatalogueQuery:
     async def centre(
         self, info: Info, id: Annotated[relay.GlobalID, strawberry.argument(description="The centre's ID.")]
     ) -> Centre | None:
-        found = await info.context.loaders.centre_by_id.load(centre_pk(id))
+        found = await info.context.loaders.centre_by_id.load(database_id(id, "Centre"))
         return Centre.from_model(found) if found else None

@@ -8,10 +8,10 @@ from enum import StrEnum
 from typing import ParamSpec, TypeVar
 
 import strawberry
+from graphql import GraphQLError
 
 from app.api.enums import described_enum
 from app.errors import MESSAGES, DomainError, ErrorCode
-from graphql import GraphQLError
 
 P = ParamSpec("P")
 T = TypeVar("T")

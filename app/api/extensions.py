@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, SchemaExtension
 
 from app.api.errors import ApiErrorCode
 from app.api.loaders import Loaders
 from app.logs import request_id
-from graphql import GraphQLError
 
 
 class FreshLoaders(SchemaExtension):

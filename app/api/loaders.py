@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
@@ -9,7 +10,8 @@ from typing import Generic, TypeVar
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
-from app.catalogue.models import Centre
+from app.catalogue.models import Centre, Procedure
+from app.dossiers.models import Apology, DossierEvent, SupplementRequest
 
 M = TypeVar("M", bound=Model)
 
@@ -27,8 +29,35 @@ class ModelByIdLoader(DataLoader[int, M | None], Generic[M]):
         return [found.get(key) for key in keys]
 
 
+class ChildrenByParentLoader(DataLoader[int, list[M]], Generic[M]):
+    """Batches "all rows of `model` whose `parent_field` is X, oldest first" into one `IN` query."""
+
+    def __init__(self, model: type[M], parent_field: str) -> None:
+        super().__init__(load_fn=self._load)
+        self._model = model
+        self._parent_field = parent_field
+
+    async def _load(self, parent_ids: Iterable[int]) -> list[list[M]]:
+        keys = list(parent_ids)
+        grouped: dict[int, list[M]] = defaultdict(list)
+        rows = await self._model.filter(**{f"{self._parent_field}__in": keys}).order_by("id")
+        for row in rows:
+            grouped[getattr(row, self._parent_field)].append(row)
+        return [grouped[key] for key in keys]
+
+
 @dataclass
 class Loaders:
     """The loaders of one operation."""
 
     centre_by_id: ModelByIdLoader[Centre] = field(default_factory=lambda: ModelByIdLoader(Centre))
+    procedure_by_id: ModelByIdLoader[Procedure] = field(default_factory=lambda: ModelByIdLoader(Procedure))
+    events_by_dossier: ChildrenByParentLoader[DossierEvent] = field(
+        default_factory=lambda: ChildrenByParentLoader(DossierEvent, "dossier_id")
+    )
+    supplements_by_dossier: ChildrenByParentLoader[SupplementRequest] = field(
+        default_factory=lambda: ChildrenByParentLoader(SupplementRequest, "dossier_id")
+    )
+    apologies_by_dossier: ChildrenByParentLoader[Apology] = field(
+        default_factory=lambda: ChildrenByParentLoader(Apology, "dossier_id")
+    )

@@ -7,6 +7,7 @@ import logging
 from typing import Annotated
 
 import strawberry
+from graphql import GraphQLError
 from strawberry import relay
 from strawberry.extensions import (
     DisableIntrospection,
@@ -17,14 +18,15 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.types import ExecutionContext
+from strawberry.types.base import StrawberryObjectDefinition
 
 from app.api.accounts import AccountsMutation, AccountsQuery
 from app.api.catalogue import CatalogueQuery
 from app.api.context import Info
+from app.api.dossiers import DossiersMutation, DossiersQuery, DossiersSubscription
 from app.api.errors import ApiErrorCode
 from app.api.extensions import CodedErrors, FreshLoaders, is_unexpected
 from app.settings import Settings
-from graphql import GraphQLError
 
 logger = logging.getLogger("app.api")
 MAX_ALIASES = 30
@@ -33,16 +35,24 @@ CACHE_SIZE = 1024
 
 
 @strawberry.type(description="Everything the app can read.")
-class Query(AccountsQuery, CatalogueQuery):
+class Query(AccountsQuery, CatalogueQuery, DossiersQuery):
     @strawberry.field(description="Any object by its global ID (null when unknown or not visible to you).")
     async def node(
         self, info: Info, id: Annotated[relay.GlobalID, strawberry.argument(description="The object's ID.")]
     ) -> relay.Node | None:
+        definition = info.schema.get_type_by_name(id.type_name)
+        if not isinstance(definition, StrawberryObjectDefinition) or not issubclass(definition.origin, relay.Node):
+            return None
         return await id.resolve_node(info, required=False)
 
 
 @strawberry.type(description="Everything the app can change.")
-class Mutation(AccountsMutation):
+class Mutation(AccountsMutation, DossiersMutation):
+    pass
+
+
+@strawberry.type(description="Live updates over websockets (graphql-transport-ws).")
+class Subscription(DossiersSubscription):
     pass
 
 
@@ -70,4 +80,6 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     ]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
-    return AppSchema(query=Query, mutation=Mutation, extensions=extensions, types=[ApiErrorCode])
+    return AppSchema(
+        query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions, types=[ApiErrorCode]
+    )

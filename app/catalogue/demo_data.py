@@ -6,6 +6,7 @@ import csv
 import io
 from importlib import resources
 
+from app.catalogue.forms import APPLICANT_FIELDS, BIRTH_FIELDS
 from app.catalogue.models import Centre, CentreKind, Procedure, ProcedureLevel
 from app.catalogue.search import procedure_search_text
 from app.vietnamese import fold
@@ -26,6 +27,11 @@ def _rows(name: str) -> list[dict[str, str]]:
 def _optional_int(value: str) -> int | None:
     """A blank cell means unknown, never zero."""
     return int(value) if value.strip() else None
+
+
+def form_for(name_vi: str) -> list:
+    """The applicant's questions, plus the child's for birth registrations."""
+    return APPLICANT_FIELDS + (BIRTH_FIELDS if "khai sinh" in name_vi else [])
 
 
 async def load_centres() -> int:
@@ -69,6 +75,7 @@ async def load_procedures() -> int:
                 "borderless": row["borderless"] == "true",
                 "required_documents": [d.strip() for d in row["required_documents"].split(";") if d.strip()],
                 "search_text": procedure_search_text(row["code"], row["name_vi"], row["name_en"], row["sector"]),
+                "form_fields": [field.as_json() for field in form_for(row["name_vi"])],
             },
         )
     return len(rows)

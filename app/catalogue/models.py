@@ -58,6 +58,7 @@ class Procedure(Model):
     processing_days = fields.SmallIntField(null=True, description="Statutory working days, NULL when unknown")
     borderless = fields.BooleanField(default=False, db_index=True)
     required_documents = fields.JSONField(default=list)
+    form_fields = fields.JSONField(default=list, description="Questions of the online form (see catalogue.forms)")
     search_text = fields.TextField(description="Folded code, names and sector, for accent-insensitive search")
     created_at = fields.DatetimeField(auto_now_add=True)
 

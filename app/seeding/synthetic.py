@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 from app.accounts.models import Citizen, Locale
+from app.catalogue.forms import APPLICANT_FIELDS
 from app.catalogue.models import Centre, Procedure, ProcedureLevel
 from app.catalogue.search import procedure_search_text
 
@@ -49,6 +50,7 @@ async def create_synthetic_procedures(total: int, rng: random.Random) -> int:
                 borderless=rng.random() < 0.9,
                 required_documents=["Tờ khai", "Giấy tờ tùy thân"],
                 search_text=procedure_search_text(code, name, "", sector),
+                form_fields=[field.as_json() for field in APPLICANT_FIELDS],
             )
         )
         if len(batch) >= BATCH:

@@ -1,0 +1,34 @@
+"""Who may see a dossier: its owner, and staff of the centre that received or processes it."""
+
+from __future__ import annotations
+
+from app.api.context import Info
+from app.dossiers.codes import normalise_dossier_code
+from app.dossiers.models import Dossier
+from app.errors import DomainError, ErrorCode
+
+
+async def visible_dossier(info: Info, code: str | None = None, dossier_id: int | None = None) -> Dossier | None:
+    """The dossier by code or id when the caller may see it, else None (unknown and hidden look the same)."""
+    viewer = info.context.viewer
+    if viewer is None:
+        return None
+    if code is not None:
+        canonical = normalise_dossier_code(code)
+        dossier = await Dossier.get_or_none(code=canonical) if canonical else None
+    else:
+        dossier = await Dossier.get_or_none(id=dossier_id)
+    if dossier is None:
+        return None
+    if viewer.is_citizen:
+        return dossier if dossier.citizen_id == viewer.id else None  # type: ignore[attr-defined]
+    centres = (dossier.handling_centre_id, dossier.received_centre_id)  # type: ignore[attr-defined]
+    return dossier if any(viewer.works_at(centre) for centre in centres) else None
+
+
+async def dossier_to_change(info: Info, code: str) -> Dossier:
+    """Like `visible_dossier`, for mutations: DOSSIER_NOT_FOUND when it is not there for the caller."""
+    dossier = await visible_dossier(info, code=code)
+    if dossier is None:
+        raise DomainError(ErrorCode.DOSSIER_NOT_FOUND, "code")
+    return dossier

@@ -1,0 +1,252 @@
+"""GraphQL types of dossiers: the full view for owners and staff, and the limited public tracking view."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+
+from app.api.catalogue import Centre, Procedure
+from app.api.context import Info
+from app.api.dossier_access import visible_dossier
+from app.api.enums import described_enum
+from app.api.ids import database_ids
+from app.dossiers import models
+from app.dossiers.lifecycle import FINISHED, PORTAL_CODES
+from app.dossiers.models import ActorKind, DossierStatus
+from app.working_days import LOCAL_TZ, TimeLeft
+
+STATUS_LABELS = {
+    DossierStatus.RECEIVING: ("Chờ tiếp nhận", "Submitted online, awaiting intake"),
+    DossierStatus.RECEIVED: ("Đã tiếp nhận", "Received"),
+    DossierStatus.DENIED: ("Từ chối tiếp nhận", "Refused at intake"),
+    DossierStatus.PROCESSING: ("Đang giải quyết", "Being processed"),
+    DossierStatus.SUPPLEMENT_REQUESTED: ("Yêu cầu bổ sung", "Documents requested"),
+    DossierStatus.PAYMENT_REQUESTED: ("Chờ thanh toán", "Awaiting payment"),
+    DossierStatus.WITHDRAWN: ("Đã rút hồ sơ", "Withdrawn by the citizen"),
+    DossierStatus.STOPPED: ("Dừng xử lý", "Processing stopped"),
+    DossierStatus.RESULT_READY: ("Có kết quả", "Result ready"),
+    DossierStatus.RETURNED: ("Đã trả kết quả", "Result returned"),
+}
+
+described_enum(
+    DossierStatus,
+    "DossierStatus",
+    "Lifecycle status of a dossier; `portalStatus` gives the national portal's code for each.",
+    {status: f"{en} (portal: {PORTAL_CODES[status]})." for status, (_, en) in STATUS_LABELS.items()},
+)
+described_enum(
+    ActorKind,
+    "ActorKind",
+    "Who made a change.",
+    {
+        ActorKind.CITIZEN: "The citizen.",
+        ActorKind.STAFF: "Centre staff.",
+        ActorKind.SYSTEM: "The system (e.g. a payment).",
+    },
+)
+
+
+def status_label(status: DossierStatus, locale: str) -> str:
+    vi, en = STATUS_LABELS[status]
+    return en if locale == "en" else vi
+
+
+@strawberry.type(description="One step of a dossier's timeline.")
+class TimelineEvent:
+    from_status: DossierStatus | None = strawberry.field(description="Status before; null for the submission.")
+    to_status: DossierStatus = strawberry.field(description="Status after.")
+    actor: ActorKind = strawberry.field(description="Who made the change.")
+    note: str = strawberry.field(description="Note written with the change (may be empty).")
+    at: datetime = strawberry.field(description="When it happened.")
+
+    @classmethod
+    def from_model(cls, event: models.DossierEvent) -> TimelineEvent:
+        return cls(
+            from_status=event.from_status,
+            to_status=event.to_status,
+            actor=event.actor_kind,
+            note=event.note,
+            at=event.created_at,
+        )
+
+
+@strawberry.type(description="A public timeline step: no names, no notes.")
+class PublicTimelineEvent:
+    status: DossierStatus = strawberry.field(description="Status reached.")
+    at: datetime = strawberry.field(description="When.")
+
+
+@strawberry.type(description="Working time left before the due date, like the portal's 'còn 2 ngày 3 giờ'.")
+class TimeRemaining:
+    days: int = strawberry.field(description="Whole working days.")
+    hours: int = strawberry.field(description="Hours beyond the whole days.")
+    overdue: bool = strawberry.field(description="True when the time is past the due date (then it counts lateness).")
+    paused: bool = strawberry.field(description="The clock is stopped while documents are requested.")
+    text: str = strawberry.field(description="Ready to show, in the caller's language.")
+
+
+@strawberry.type(description="Staff asked for more documents; the processing clock stops until they are supplied.")
+class SupplementRequest:
+    items: list[str] = strawberry.field(description="Documents to supply.")
+    deadline: datetime = strawberry.field(description="Supply them by then.")
+    requested_at: datetime = strawberry.field(description="When staff asked.")
+    supplied_at: datetime | None = strawberry.field(description="When the citizen supplied; null while open.")
+    supplied_documents: list[str] = strawberry.field(description="What the citizen said they supplied.")
+
+    @classmethod
+    def from_model(cls, request: models.SupplementRequest) -> SupplementRequest:
+        return cls(
+            items=list(request.items),
+            deadline=request.deadline,
+            requested_at=request.created_at,
+            supplied_at=request.supplied_at,
+            supplied_documents=list(request.supplied_documents),
+        )
+
+
+@strawberry.type(description="A centre's apology for a late dossier, with a new promised date.")
+class Apology:
+    reason: str = strawberry.field(description="Why the dossier is late.")
+    promised_at: datetime = strawberry.field(description="The new date the result is promised for.")
+    created_at: datetime = strawberry.field(description="When the apology was issued.")
+
+
+def _finished_or_now(dossier: models.Dossier) -> datetime:
+    return dossier.finished_at or dossier.paused_at or datetime.now(UTC)
+
+
+@strawberry.type(description="A dossier (application), seen by its owner or by staff of its centres.")
+class Dossier(relay.Node):
+    id: relay.NodeID[int]
+    model: strawberry.Private[models.Dossier]
+
+    @strawberry.field(description="Human-readable code with a check digit, e.g. 2611-4827-3915.")
+    def code(self) -> str:
+        return self.model.code
+
+    @strawberry.field(description="Secret printed on the receipt: with the code, it opens `trackDossier`.")
+    def tracking_secret(self) -> str:
+        return self.model.tracking_secret
+
+    @strawberry.field(description="Current status.")
+    def status(self) -> DossierStatus:
+        return self.model.status
+
+    @strawberry.field(description="The national public service portal's code for the status.")
+    def portal_status(self) -> str:
+        return PORTAL_CODES[self.model.status]
+
+    @strawberry.field(description="The status in words, in the caller's language.")
+    def status_label(self, info: Info) -> str:
+        return status_label(self.model.status, info.context.locale)
+
+    @strawberry.field(description="The procedure applied for.")
+    async def procedure(self, info: Info) -> Procedure:
+        return Procedure.from_model(await info.context.loaders.procedure_by_id.load(self.model.procedure_id))
+
+    @strawberry.field(description="The centre that received the dossier.")
+    async def received_centre(self, info: Info) -> Centre:
+        return Centre.from_model(await info.context.loaders.centre_by_id.load(self.model.received_centre_id))
+
+    @strawberry.field(description="The unit that processes it (may differ: borderless intake).")
+    async def handling_centre(self, info: Info) -> Centre:
+        return Centre.from_model(await info.context.loaders.centre_by_id.load(self.model.handling_centre_id))
+
+    @strawberry.field(description="The answers of the online form.")
+    def form_fields(self) -> JSON:
+        return self.model.form_data
+
+    @strawberry.field(description="Fee due in dong; null when the fee is not known.")
+    def fee_vnd(self) -> int | None:
+        return self.model.fee_vnd
+
+    @strawberry.field(description="Submitted online at.")
+    def submitted_at(self) -> datetime:
+        return self.model.submitted_at
+
+    @strawberry.field(description="Received (intake accepted) at; the clock starts then.")
+    def received_at(self) -> datetime | None:
+        return self.model.received_at
+
+    @strawberry.field(description="Due date; null before intake or when the processing time is not known.")
+    def due_at(self) -> datetime | None:
+        return self.model.due_at
+
+    @strawberry.field(description="When the result was ready or the dossier closed without one.")
+    def finished_at(self) -> datetime | None:
+        return self.model.finished_at
+
+    @strawberry.field(description="Working time left (or overdue by); null when there is no due date or it is done.")
+    def time_remaining(self, info: Info) -> TimeRemaining | None:
+        dossier = self.model
+        if dossier.due_at is None or dossier.status in FINISHED:
+            return None
+        paused = dossier.paused_remaining_seconds is not None
+        if paused:
+            left = TimeLeft.of(timedelta(seconds=dossier.paused_remaining_seconds))
+        else:
+            left = TimeLeft.until(dossier.due_at, datetime.now(UTC))
+        return TimeRemaining(
+            days=left.days, hours=left.hours, overdue=left.overdue, paused=paused, text=left.text(info.context.locale)
+        )
+
+    @strawberry.field(description="Past its due date (while processing, or finished late).")
+    def is_overdue(self) -> bool:
+        return self.model.due_at is not None and _finished_or_now(self.model) > self.model.due_at
+
+    @strawberry.field(description="The result was ready before the due date's day.")
+    def finished_early(self) -> bool:
+        dossier = self.model
+        if dossier.due_at is None or dossier.finished_at is None:
+            return False
+        if dossier.status not in (DossierStatus.RESULT_READY, DossierStatus.RETURNED):
+            return False
+        return dossier.finished_at.astimezone(LOCAL_TZ).date() < dossier.due_at.astimezone(LOCAL_TZ).date()
+
+    @strawberry.field(description="Every status change, oldest first.")
+    async def timeline(self, info: Info) -> list[TimelineEvent]:
+        events = await info.context.loaders.events_by_dossier.load(self.model.id)
+        return [TimelineEvent.from_model(event) for event in events]
+
+    @strawberry.field(description="Requests for documents, oldest first.")
+    async def supplement_requests(self, info: Info) -> list[SupplementRequest]:
+        requests = await info.context.loaders.supplements_by_dossier.load(self.model.id)
+        return [SupplementRequest.from_model(request) for request in requests]
+
+    @strawberry.field(description="Apologies for lateness, oldest first; the last one holds the current promise.")
+    async def apologies(self, info: Info) -> list[Apology]:
+        apologies = await info.context.loaders.apologies_by_dossier.load(self.model.id)
+        return [Apology(reason=a.reason, promised_at=a.promised_at, created_at=a.created_at) for a in apologies]
+
+    @classmethod
+    def from_model(cls, dossier: models.Dossier) -> Dossier:
+        return cls(id=dossier.id, model=dossier)
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> list:
+        found = [await visible_dossier(info, dossier_id=pk) if pk else None for pk in database_ids(list(node_ids))]
+        return [cls.from_model(dossier) if dossier else None for dossier in found]
+
+
+@strawberry.type(description="What anyone holding the receipt may see: no personal data.")
+class TrackedDossier:
+    code: str = strawberry.field(description="The dossier code.")
+    status: DossierStatus = strawberry.field(description="Current status.")
+    portal_status: str = strawberry.field(description="The national portal's code for the status.")
+    status_label: str = strawberry.field(description="The status in words, in the caller's language.")
+    procedure_name: str = strawberry.field(description="The procedure, in the caller's language.")
+    handling_centre_name: str = strawberry.field(description="The unit processing it.")
+    submitted_at: datetime = strawberry.field(description="Submitted at.")
+    due_at: datetime | None = strawberry.field(description="Due date, when known.")
+    is_overdue: bool = strawberry.field(description="Past its due date.")
+    timeline: list[PublicTimelineEvent] = strawberry.field(description="Statuses reached, oldest first.")
+
+
+@strawberry.type(description="A dossier changed: read it again.")
+class DossierUpdate:
+    dossier: Dossier = strawberry.field(description="The dossier as it is now.")
+    event: TimelineEvent | None = strawberry.field(description="The status change, null for other changes (apology).")

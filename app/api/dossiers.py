@@ -1,0 +1,294 @@
+"""Dossier queries, mutations and live subscriptions."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import AsyncGenerator
+from datetime import UTC, datetime
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+from tortoise.expressions import Q
+
+from app.accounts.identity import Viewer
+from app.api.arguments import Input
+from app.api.context import Info
+from app.api.dossier_access import dossier_to_change, visible_dossier
+from app.api.dossier_types import (
+    Apology,
+    Dossier,
+    DossierUpdate,
+    PublicTimelineEvent,
+    TimelineEvent,
+    TrackedDossier,
+    status_label,
+)
+from app.api.errors import UserError, forbidden, returns_user_errors, unauthenticated
+from app.api.ids import database_id
+from app.api.loaders import Loaders
+from app.api.pagination import After, Connection, First, paginate_queryset
+from app.api.permissions import require_citizen, require_staff, require_staff_of
+from app.dossiers import models
+from app.dossiers.codes import normalise_dossier_code
+from app.dossiers.lifecycle import FINISHED, PORTAL_CODES
+from app.dossiers.models import ActorKind, DossierStatus
+from app.dossiers.services import Actor, citizen_dossiers_channel, dossier_channel
+
+Code = Annotated[str, strawberry.argument(description="Dossier code, with or without dashes.")]
+
+
+@strawberry.input(description="File a dossier online.")
+class SubmitDossierInput:
+    procedure_code: str = strawberry.field(description="National code of the procedure.")
+    centre_id: relay.GlobalID = strawberry.field(description="Centre to file at (see `Procedure.borderless`).")
+    form_fields: JSON = strawberry.field(description="Answers keyed by `Procedure.formFields[].key`.")
+
+
+@strawberry.input(description="Withdraw one's own dossier.")
+class WithdrawDossierInput:
+    code: str = strawberry.field(description="Dossier code.")
+    note: str = strawberry.field(default="", description="Why (optional).")
+
+
+@strawberry.input(description="Answer an open request for documents.")
+class SupplyDocumentsInput:
+    code: str = strawberry.field(description="Dossier code.")
+    documents: list[str] = strawberry.field(description="What is supplied (names of the documents).")
+    note: str = strawberry.field(default="", description="Message to the centre (optional).")
+
+
+@strawberry.input(description="Move a dossier to another status (staff of its centre).")
+class UpdateDossierStatusInput:
+    code: str = strawberry.field(description="Dossier code.")
+    status: DossierStatus = strawberry.field(description="The new status.")
+    note: str = strawberry.field(default="", description="Shown in the timeline.")
+
+
+@strawberry.input(description="Ask the citizen for documents; the processing clock stops meanwhile.")
+class RequestSupplementInput:
+    code: str = strawberry.field(description="Dossier code.")
+    items: list[str] = strawberry.field(description="Documents to supply (1 to 20).")
+    deadline: datetime = strawberry.field(description="Supply by then (in the future).")
+    note: str = strawberry.field(default="", description="Shown in the timeline.")
+
+
+@strawberry.input(description="Apologise for a late dossier with a new promised date.")
+class RecordApologyInput:
+    code: str = strawberry.field(description="Dossier code.")
+    reason: str = strawberry.field(description="Why it is late.")
+    promised_at: datetime = strawberry.field(description="The new promised date (in the future).")
+
+
+@strawberry.type(description="Result of a dossier mutation.")
+class DossierPayload:
+    dossier: Dossier | None = strawberry.field(default=None, description="The dossier after the change.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description="Business failures.")
+
+
+@strawberry.type(description="Result of `recordApology`.")
+class RecordApologyPayload:
+    apology: Apology | None = strawberry.field(default=None, description="The apology recorded.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description="Business failures.")
+
+
+@strawberry.type(description="A status and how the national portal names it.")
+class DossierStatusDescription:
+    status: DossierStatus = strawberry.field(description="The status.")
+    portal_code: str = strawberry.field(description="The national public service portal's code.")
+    label: str = strawberry.field(description="In words, in the caller's language.")
+    finished: bool = strawberry.field(description="No further processing happens in this status.")
+
+
+@strawberry.type
+class DossiersQuery:
+    @strawberry.field(description="The signed-in citizen's dossiers, newest first.")
+    async def my_dossiers(
+        self,
+        info: Info,
+        status: Annotated[DossierStatus | None, strawberry.argument(description="Only this status.")] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Dossier]:
+        viewer = require_citizen(info)
+        queryset = models.Dossier.filter(citizen_id=viewer.id).order_by("-submitted_at", "-id")
+        if status is not None:
+            queryset = queryset.filter(status=status)
+        return await paginate_queryset(info, queryset, first, after, Dossier.from_model)
+
+    @strawberry.field(description="A dossier by code; null when unknown or not yours (citizens) or your centre's.")
+    async def dossier(self, info: Info, code: Code) -> Dossier | None:
+        if info.context.viewer is None:
+            raise unauthenticated()
+        found = await visible_dossier(info, code=code)
+        return Dossier.from_model(found) if found else None
+
+    @strawberry.field(
+        description="Public tracking with the code and the secret printed on the receipt; null when either is wrong."
+    )
+    async def track_dossier(
+        self,
+        info: Info,
+        code: Code,
+        secret: Annotated[str, strawberry.argument(description="The secret printed on the receipt.")],
+    ) -> TrackedDossier | None:
+        canonical = normalise_dossier_code(code)
+        dossier = await models.Dossier.get_or_none(code=canonical) if canonical else None
+        if dossier is None or not _same_secret(dossier.tracking_secret, secret):
+            return None
+        locale = info.context.locale
+        procedure = await info.context.loaders.procedure_by_id.load(dossier.procedure_id)  # type: ignore[attr-defined]
+        centre = await info.context.loaders.centre_by_id.load(dossier.handling_centre_id)  # type: ignore[attr-defined]
+        events = await info.context.loaders.events_by_dossier.load(dossier.id)
+        return TrackedDossier(
+            code=dossier.code,
+            status=dossier.status,
+            portal_status=PORTAL_CODES[dossier.status],
+            status_label=status_label(dossier.status, locale),
+            procedure_name=procedure.name_en if locale == "en" and procedure.name_en else procedure.name_vi,
+            handling_centre_name=centre.name_vi,
+            submitted_at=dossier.submitted_at,
+            due_at=dossier.due_at,
+            is_overdue=Dossier.from_model(dossier).is_overdue(),
+            timeline=[PublicTimelineEvent(status=event.to_status, at=event.created_at) for event in events],
+        )
+
+    @strawberry.field(description="Dossiers received or processed by a centre (its staff only), most urgent first.")
+    async def centre_dossiers(
+        self,
+        info: Info,
+        centre_id: Annotated[relay.GlobalID, strawberry.argument(description="The centre.")],
+        status: Annotated[DossierStatus | None, strawberry.argument(description="Only this status.")] = None,
+        overdue: Annotated[
+            bool | None, strawberry.argument(description="Only unfinished dossiers past (true) or within (false) due.")
+        ] = None,
+        due_before: Annotated[datetime | None, strawberry.argument(description="Only dossiers due before.")] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Dossier]:
+        centre = database_id(centre_id, "Centre")
+        require_staff_of(info, centre)
+        queryset = models.Dossier.filter(Q(handling_centre_id=centre) | Q(received_centre_id=centre))
+        if status is not None:
+            queryset = queryset.filter(status=status)
+        if overdue is not None:
+            now = datetime.now(UTC)
+            unfinished = queryset.exclude(status__in=list(FINISHED))
+            queryset = unfinished.filter(due_at__lt=now) if overdue else unfinished.filter(due_at__gte=now)
+        if due_before is not None:
+            queryset = queryset.filter(due_at__lt=due_before)
+        return await paginate_queryset(info, queryset.order_by("due_at", "id"), first, after, Dossier.from_model)
+
+    @strawberry.field(description="Every dossier status with its national portal code.")
+    def dossier_statuses(self, info: Info) -> list[DossierStatusDescription]:
+        return [
+            DossierStatusDescription(
+                status=status,
+                portal_code=PORTAL_CODES[status],
+                label=status_label(status, info.context.locale),
+                finished=status in FINISHED,
+            )
+            for status in DossierStatus
+        ]
+
+
+def _same_secret(expected: str, given: str) -> bool:
+    return hmac.compare_digest(expected.encode(), given.strip().upper().encode())
+
+
+def _staff_actor(viewer: Viewer) -> Actor:
+    return Actor(ActorKind.STAFF, viewer.id)
+
+
+@strawberry.type
+class DossiersMutation:
+    @strawberry.mutation(description="File a dossier online; it waits for intake as RECEIVING.")
+    @returns_user_errors(DossierPayload)
+    async def submit_dossier(self, info: Info, input: Input[SubmitDossierInput]) -> DossierPayload:
+        viewer = require_citizen(info)
+        dossier = await info.context.services.dossiers.submit(
+            viewer.id, input.procedure_code, database_id(input.centre_id, "Centre"), input.form_fields
+        )
+        return DossierPayload(dossier=Dossier.from_model(dossier))
+
+    @strawberry.mutation(description="Withdraw one's own dossier before it is finished.")
+    @returns_user_errors(DossierPayload)
+    async def withdraw_dossier(self, info: Info, input: Input[WithdrawDossierInput]) -> DossierPayload:
+        viewer = require_citizen(info)
+        dossier = await dossier_to_change(info, input.code)
+        dossier = await info.context.services.dossiers.withdraw(dossier, viewer.id, input.note)
+        return DossierPayload(dossier=Dossier.from_model(dossier))
+
+    @strawberry.mutation(description="Answer the open request for documents; processing resumes.")
+    @returns_user_errors(DossierPayload)
+    async def supply_documents(self, info: Info, input: Input[SupplyDocumentsInput]) -> DossierPayload:
+        viewer = require_citizen(info)
+        dossier = await dossier_to_change(info, input.code)
+        dossier = await info.context.services.dossiers.supply_documents(dossier, viewer.id, input.documents, input.note)
+        return DossierPayload(dossier=Dossier.from_model(dossier))
+
+    @strawberry.mutation(description="Move a dossier of your centre to another status (legal transitions only).")
+    @returns_user_errors(DossierPayload)
+    async def update_dossier_status(self, info: Info, input: Input[UpdateDossierStatusInput]) -> DossierPayload:
+        viewer = require_staff(info)
+        dossier = await dossier_to_change(info, input.code)
+        dossier = await info.context.services.dossiers.change_status(
+            dossier, input.status, _staff_actor(viewer), input.note
+        )
+        return DossierPayload(dossier=Dossier.from_model(dossier))
+
+    @strawberry.mutation(description="Ask the citizen for documents; the clock stops until they supply them.")
+    @returns_user_errors(DossierPayload)
+    async def request_supplement(self, info: Info, input: Input[RequestSupplementInput]) -> DossierPayload:
+        viewer = require_staff(info)
+        dossier = await dossier_to_change(info, input.code)
+        dossier = await info.context.services.dossiers.request_supplement(
+            dossier, viewer.id, input.items, input.deadline, input.note
+        )
+        return DossierPayload(dossier=Dossier.from_model(dossier))
+
+    @strawberry.mutation(description="Record an apology for a late dossier, with a new promised date.")
+    @returns_user_errors(RecordApologyPayload)
+    async def record_apology(self, info: Info, input: Input[RecordApologyInput]) -> RecordApologyPayload:
+        viewer = require_staff(info)
+        dossier = await dossier_to_change(info, input.code)
+        apology = await info.context.services.dossiers.record_apology(
+            dossier, viewer.id, input.reason, input.promised_at
+        )
+        return RecordApologyPayload(
+            apology=Apology(reason=apology.reason, promised_at=apology.promised_at, created_at=apology.created_at)
+        )
+
+
+async def _updates(info: Info, channel: str) -> AsyncGenerator[DossierUpdate, None]:
+    """Each message on `channel` re-read from the database, as the caller may see it."""
+    async with info.context.services.bus.subscribe(channel) as messages:
+        async for message in messages:
+            info.context.loaders = Loaders()  # fresh data for every update
+            dossier = await visible_dossier(info, dossier_id=message["dossierId"])
+            if dossier is None:
+                continue
+            event = await models.DossierEvent.get_or_none(id=message["eventId"]) if message["eventId"] else None
+            yield DossierUpdate(
+                dossier=Dossier.from_model(dossier), event=TimelineEvent.from_model(event) if event else None
+            )
+
+
+@strawberry.type
+class DossiersSubscription:
+    @strawberry.subscription(description="Changes of one dossier, for its owner or staff of its centres.")
+    async def dossier_updated(self, info: Info, code: Code) -> AsyncGenerator[DossierUpdate, None]:
+        if info.context.viewer is None:
+            raise unauthenticated()
+        dossier = await visible_dossier(info, code=code)
+        if dossier is None:
+            raise forbidden()
+        async for update in _updates(info, dossier_channel(dossier.id)):
+            yield update
+
+    @strawberry.subscription(description="Changes of every dossier of the signed-in citizen.")
+    async def my_dossier_updates(self, info: Info) -> AsyncGenerator[DossierUpdate, None]:
+        viewer = require_citizen(info)
+        async for update in _updates(info, citizen_dossiers_channel(viewer.id)):
+            yield update

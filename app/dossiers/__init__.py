@@ -1,0 +1,1 @@
+"""Dossiers (applications): lifecycle, deadlines, timeline and live tracking."""

@@ -1,0 +1,243 @@
+"""Dossier actions: submission, status changes with their timeline events, supplements and apologies.
+
+Every change is one transaction guarded by the dossier's version; its event is published only after commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from app.accounts.models import Citizen
+from app.catalogue.eligibility import check_eligibility
+from app.catalogue.forms import FormField, validate_form
+from app.catalogue.models import Centre, CentreKind, Procedure
+from app.dossiers.codes import new_dossier_code, new_tracking_secret
+from app.dossiers.lifecycle import FINISHED, may_transition
+from app.dossiers.models import ActorKind, Apology, Dossier, DossierEvent, DossierStatus, SupplementRequest
+from app.errors import DomainError, ErrorCode
+from app.events import EventBus
+from app.working_days import add_working_time, due_at, working_time_between
+
+MAX_NOTE = 2000
+MAX_SUPPLEMENT_ITEMS = 20
+CODE_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change; `id` is the citizen's or staff member's id (None for the system)."""
+
+    kind: ActorKind
+    id: int | None = None
+
+
+def dossier_channel(dossier_id: int) -> str:
+    return f"dossier:{dossier_id}"
+
+
+def citizen_dossiers_channel(citizen_id: int) -> str:
+    return f"citizen:{citizen_id}:dossiers"
+
+
+def centre_dossiers_channel(centre_id: int) -> str:
+    return f"centre:{centre_id}:dossiers"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _checked_note(note: str, field: str = "note") -> str:
+    if len(note) > MAX_NOTE:
+        raise DomainError(ErrorCode.INVALID_NOTE, field)
+    return note.strip()
+
+
+class DossierService:
+    """The only way dossiers change."""
+
+    def __init__(self, bus: EventBus) -> None:
+        self._bus = bus
+
+    async def submit(self, citizen_id: int, procedure_code: str, centre_id: int, answers: object) -> Dossier:
+        """File a dossier online: it waits in RECEIVING for intake by the centre."""
+        procedure = await Procedure.get_or_none(code=procedure_code.strip())
+        if procedure is None:
+            raise DomainError(ErrorCode.PROCEDURE_NOT_FOUND, "procedureCode")
+        centre = await Centre.get_or_none(id=centre_id)
+        if centre is None:
+            raise DomainError(ErrorCode.CENTRE_NOT_FOUND, "centreId")
+        citizen = await Citizen.get(id=citizen_id)
+        provincial_id = await Centre.filter(kind=CentreKind.PROVINCE).first().values_list("id", flat=True)
+        verdict = check_eligibility(procedure, centre, citizen.residence_centre_id, provincial_id)  # type: ignore[attr-defined]
+        if not verdict.eligible:
+            raise DomainError(ErrorCode.CENTRE_NOT_ELIGIBLE, "centreId", reason=verdict.reason_vi)
+        form = validate_form([FormField.from_json(f) for f in procedure.form_fields], answers)
+        now = _now()
+        for _ in range(CODE_ATTEMPTS):
+            try:
+                async with in_transaction():
+                    dossier = await Dossier.create(
+                        code=new_dossier_code(now.strftime("%y%m")),
+                        tracking_secret=new_tracking_secret(),
+                        citizen_id=citizen_id,
+                        procedure=procedure,
+                        received_centre=centre,
+                        handling_centre_id=verdict.handling_centre_id,
+                        status=DossierStatus.RECEIVING,
+                        form_data=form,
+                        fee_vnd=procedure.fee_vnd,
+                        processing_days=procedure.processing_days,
+                        submitted_at=now,
+                    )
+                    event = await self._record(
+                        dossier.id, None, DossierStatus.RECEIVING, Actor(ActorKind.CITIZEN, citizen_id), "", now
+                    )
+                break
+            except IntegrityError:
+                continue  # a code collision: draw another
+        else:
+            raise RuntimeError("could not draw a unique dossier code")
+        await self._publish(dossier, event)
+        return dossier
+
+    async def change_status(self, dossier: Dossier, target: DossierStatus, actor: Actor, note: str = "") -> Dossier:
+        """A plain status change by staff or the system (supplements and withdrawals have their own actions)."""
+        if target is DossierStatus.SUPPLEMENT_REQUESTED:
+            raise DomainError(ErrorCode.ILLEGAL_TRANSITION, "status")
+        if dossier.status is DossierStatus.SUPPLEMENT_REQUESTED and target is DossierStatus.PROCESSING:
+            raise DomainError(ErrorCode.ILLEGAL_TRANSITION, "status")
+        return await self._transition(dossier, target, actor, _checked_note(note))
+
+    async def withdraw(self, dossier: Dossier, citizen_id: int, note: str = "") -> Dossier:
+        """The citizen takes the dossier back."""
+        return await self._transition(
+            dossier, DossierStatus.WITHDRAWN, Actor(ActorKind.CITIZEN, citizen_id), _checked_note(note)
+        )
+
+    async def request_supplement(
+        self, dossier: Dossier, staff_id: int, items: list[str], deadline: datetime, note: str = ""
+    ) -> Dossier:
+        """Ask the citizen for documents; the processing clock stops until they are supplied."""
+        cleaned = [item.strip() for item in items if item.strip()]
+        if not 1 <= len(cleaned) <= MAX_SUPPLEMENT_ITEMS or any(len(item) > MAX_NOTE for item in cleaned):
+            raise DomainError(ErrorCode.INVALID_SUPPLEMENT_ITEMS, "items")
+        if deadline <= _now():
+            raise DomainError(ErrorCode.INVALID_DEADLINE, "deadline")
+
+        async def open_request(now: datetime) -> None:
+            await SupplementRequest.create(
+                dossier_id=dossier.id, items=cleaned, deadline=deadline, requested_by_id=staff_id, created_at=now
+            )
+
+        return await self._transition(
+            dossier,
+            DossierStatus.SUPPLEMENT_REQUESTED,
+            Actor(ActorKind.STAFF, staff_id),
+            _checked_note(note),
+            also=open_request,
+        )
+
+    async def supply_documents(
+        self, dossier: Dossier, citizen_id: int, documents: list[str], note: str = ""
+    ) -> Dossier:
+        """The citizen answers the open supplement request; the clock restarts."""
+        request = (
+            await SupplementRequest.filter(dossier_id=dossier.id, supplied_at__isnull=True).order_by("-id").first()
+        )
+        if request is None or dossier.status is not DossierStatus.SUPPLEMENT_REQUESTED:
+            raise DomainError(ErrorCode.NO_OPEN_SUPPLEMENT_REQUEST, "code")
+        note = _checked_note(note)
+        cleaned = [document.strip() for document in documents if document.strip()]
+
+        async def close_request(now: datetime) -> None:
+            await SupplementRequest.filter(id=request.id).update(
+                supplied_at=now, supplied_note=note, supplied_documents=cleaned
+            )
+
+        return await self._transition(
+            dossier, DossierStatus.PROCESSING, Actor(ActorKind.CITIZEN, citizen_id), note, also=close_request
+        )
+
+    async def record_apology(self, dossier: Dossier, staff_id: int, reason: str, promised_at: datetime) -> Apology:
+        """A late dossier's apology with a new promised date; the citizen sees it on the dossier."""
+        now = _now()
+        if dossier.due_at is None or dossier.status in FINISHED or (dossier.paused_at or now) <= dossier.due_at:
+            raise DomainError(ErrorCode.DOSSIER_NOT_LATE, "code")
+        if promised_at <= now:
+            raise DomainError(ErrorCode.INVALID_DEADLINE, "promisedAt")
+        reason = _checked_note(reason, "reason")
+        if not reason:
+            raise DomainError(ErrorCode.INVALID_NOTE, "reason")
+        apology = await Apology.create(
+            dossier_id=dossier.id, reason=reason, promised_at=promised_at, staff_id=staff_id, created_at=now
+        )
+        await self._publish(dossier, None)
+        return apology
+
+    async def _transition(self, dossier: Dossier, target: DossierStatus, actor: Actor, note: str, also=None) -> Dossier:
+        if not may_transition(dossier.status, target, actor.kind):
+            raise DomainError(ErrorCode.ILLEGAL_TRANSITION, "status")
+        now = _now()
+        changes = {"status": target, "version": dossier.version + 1, **self._clock_changes(dossier, target, now)}
+        async with in_transaction():
+            if not await Dossier.filter(id=dossier.id, version=dossier.version).update(**changes):
+                raise DomainError(ErrorCode.DOSSIER_CHANGED, "code")
+            event = await self._record(dossier.id, dossier.status, target, actor, note, now)
+            if also is not None:
+                await also(now)
+        for name, value in changes.items():
+            setattr(dossier, name, value)
+        await self._publish(dossier, event)
+        return dossier
+
+    @staticmethod
+    def _clock_changes(dossier: Dossier, target: DossierStatus, now: datetime) -> dict:
+        """Start, stop, restart or end the processing clock."""
+        if target is DossierStatus.RECEIVED:
+            due = due_at(now, dossier.processing_days) if dossier.processing_days is not None else None
+            return {"received_at": now, "due_at": due}
+        if target is DossierStatus.SUPPLEMENT_REQUESTED:
+            left = working_time_between(now, dossier.due_at) if dossier.due_at else None
+            return {"paused_at": now, "paused_remaining_seconds": int(left.total_seconds()) if left else None}
+        if dossier.status is DossierStatus.SUPPLEMENT_REQUESTED and target is DossierStatus.PROCESSING:
+            remaining = dossier.paused_remaining_seconds
+            due = add_working_time(now, timedelta(seconds=remaining)) if remaining is not None else dossier.due_at
+            return {"paused_at": None, "paused_remaining_seconds": None, "due_at": due}
+        if target in FINISHED:
+            return {"finished_at": now}
+        return {}
+
+    @staticmethod
+    async def _record(
+        dossier_id: int,
+        from_status: DossierStatus | None,
+        to_status: DossierStatus,
+        actor: Actor,
+        note: str,
+        now: datetime,
+    ) -> DossierEvent:
+        return await DossierEvent.create(
+            dossier_id=dossier_id,
+            from_status=from_status,
+            to_status=to_status,
+            actor_kind=actor.kind,
+            actor_id=actor.id,
+            note=note,
+            created_at=now,
+        )
+
+    async def _publish(self, dossier: Dossier, event: DossierEvent | None) -> None:
+        message = {"dossierId": dossier.id, "code": dossier.code, "eventId": event.id if event else None}
+        channels = {
+            dossier_channel(dossier.id),
+            citizen_dossiers_channel(dossier.citizen_id),  # type: ignore[attr-defined]
+            centre_dossiers_channel(dossier.handling_centre_id),  # type: ignore[attr-defined]
+            centre_dossiers_channel(dossier.received_centre_id),  # type: ignore[attr-defined]
+        }
+        for channel in sorted(channels):
+            await self._bus.publish(channel, message)

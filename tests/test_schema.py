@@ -1,0 +1,309 @@
+"""The contract with the mobile team: the committed schema.graphql matches the code and is fully documented,
+the app's operation documents under graphql/ are valid and run, and every error code reads well in both languages."""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import string
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    TypeInfo,
+    TypeInfoVisitor,
+    Visitor,
+    get_named_type,
+    parse,
+    specified_scalar_types,
+    validate,
+    visit,
+)
+from graphql import build_schema as build_sdl_schema
+from strawberry import relay
+
+from app.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password
+from app.api.schema import build_schema
+from app.catalogue.models import Centre
+from app.errors import DEFAULT_LOCALE, LOCALES, MESSAGES, DomainError, ErrorCode
+from app.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA_FILE = ROOT / "schema.graphql"
+DOCUMENTS = sorted((ROOT / "graphql").glob("*.graphql"))
+USER_ERROR_FIELDS = {"code", "field", "message"}
+
+
+@pytest.fixture(scope="module")
+def code_schema():
+    return build_schema(Settings(app_env="test"))
+
+
+@pytest.fixture(scope="module")
+def committed_schema() -> GraphQLSchema:
+    return build_sdl_schema(SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+# --- schema.graphql -------------------------------------------------------------------------------------------
+
+
+def test_committed_schema_matches_the_code(code_schema):
+    expected = code_schema.as_str() + "\n"
+    committed = SCHEMA_FILE.read_text(encoding="utf-8")
+    if committed != expected:
+        diff = difflib.unified_diff(
+            committed.splitlines(), expected.splitlines(), "schema.graphql (committed)", "schema from code", lineterm=""
+        )
+        shown = "\n".join(list(diff)[:60])
+        pytest.fail(f"schema.graphql is out of date: run `python -m app export-schema` and commit it.\n{shown}")
+
+
+def undocumented(schema: GraphQLSchema) -> list[str]:
+    """Every type, field, argument and enum value of `schema` without a description."""
+    missing: list[str] = []
+
+    def check(description: str | None, where: str) -> None:
+        if not (description and description.strip()):
+            missing.append(where)
+
+    for name, kind in sorted(schema.type_map.items()):
+        if name.startswith("__") or name in specified_scalar_types:
+            continue
+        check(kind.description, f"type {name}")
+        if isinstance(kind, GraphQLObjectType | GraphQLInterfaceType):
+            for field_name, field in kind.fields.items():
+                check(field.description, f"field {name}.{field_name}")
+                for arg_name, arg in field.args.items():
+                    check(arg.description, f"argument {name}.{field_name}({arg_name})")
+        elif isinstance(kind, GraphQLInputObjectType):
+            for field_name, field in kind.fields.items():
+                check(field.description, f"input field {name}.{field_name}")
+        elif isinstance(kind, GraphQLEnumType):
+            for value_name, value in kind.values.items():
+                check(value.description, f"enum value {name}.{value_name}")
+    return missing
+
+
+def test_every_type_field_argument_and_enum_value_is_documented(code_schema):
+    missing = undocumented(code_schema._schema)
+    assert not missing, "Add a description to:\n  " + "\n  ".join(missing)
+
+
+def test_the_documentation_check_notices_a_missing_description():
+    schema = build_sdl_schema('"""Root."""\ntype Query {\n  """Documented."""\n  a(x: Int): Int\n  b: Int\n}')
+    assert undocumented(schema) == ["argument Query.a(x)", "field Query.b"]
+
+
+# --- operation documents of the app ---------------------------------------------------------------------------
+
+
+def test_the_app_has_operation_documents():
+    assert DOCUMENTS, "graphql/ holds no .graphql operation documents"
+    assert not list((ROOT / "graphql").glob("*.py")), "no Python in graphql/: it would shadow graphql-core"
+
+
+def merged_selections(selection_set: SelectionSetNode | None, fragments: dict) -> dict[str, set[str]]:
+    """Field name -> names selected under it, through fragment spreads and inline fragments."""
+    selected: dict[str, set[str]] = {}
+    for selection in selection_set.selections if selection_set else ():
+        if isinstance(selection, FieldNode):
+            below = selected.setdefault(selection.name.value, set())
+            below.update(merged_selections(selection.selection_set, fragments))
+            continue
+        if isinstance(selection, FragmentSpreadNode):
+            nested = merged_selections(fragments[selection.name.value].selection_set, fragments)
+        else:
+            assert isinstance(selection, InlineFragmentNode)
+            nested = merged_selections(selection.selection_set, fragments)
+        for name, below in nested.items():
+            selected.setdefault(name, set()).update(below)
+    return selected
+
+
+def payloads_without_errors(schema: GraphQLSchema, document) -> list[str]:
+    """Payload fields (types with `errors: [UserError!]!`) whose selection lacks `errors { code field message }`."""
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    type_info = TypeInfo(schema)
+    found: list[str] = []
+
+    class PayloadCheck(Visitor):
+        def enter_field(self, node: FieldNode, *_args) -> None:
+            payload = get_named_type(type_info.get_type())
+            if not isinstance(payload, GraphQLObjectType) or "errors" not in payload.fields:
+                return
+            if get_named_type(payload.fields["errors"].type).name != "UserError":
+                return
+            errors = merged_selections(node.selection_set, fragments).get("errors")
+            if errors is None or not errors >= USER_ERROR_FIELDS:
+                found.append(f"{node.name.value} ({payload.name})")
+
+    visit(document, TypeInfoVisitor(type_info, PayloadCheck()))
+    return found
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda path: path.name)
+def test_document_is_valid_against_the_committed_schema(path: Path, committed_schema):
+    document = parse(path.read_text(encoding="utf-8"))
+    errors = validate(committed_schema, document)
+    assert not errors, f"{path.name}:\n" + "\n".join(str(error) for error in errors)
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    assert operations, f"{path.name} defines no operation"
+    assert all(op.name for op in operations), f"{path.name} has an anonymous operation: name every operation"
+    missing = payloads_without_errors(committed_schema, document)
+    assert not missing, f"{path.name}: select `errors {{ code field message }}` on {', '.join(missing)}"
+
+
+def definition_names(kind: type) -> list[tuple[str, str]]:
+    return [
+        (definition.name.value, path.name)
+        for path in DOCUMENTS
+        for definition in parse(path.read_text(encoding="utf-8")).definitions
+        if isinstance(definition, kind) and definition.name
+    ]
+
+
+@pytest.mark.parametrize("kind", [OperationDefinitionNode, FragmentDefinitionNode], ids=["operations", "fragments"])
+def test_operation_and_fragment_names_are_unique_across_documents(kind):
+    # Code generators merge every document into one namespace, so a name may be defined only once.
+    files: dict[str, list[str]] = defaultdict(list)
+    for name, file in definition_names(kind):
+        files[name].append(file)
+    duplicated = {name: found for name, found in files.items() if len(found) > 1}
+    assert not duplicated, f"defined more than once: {duplicated}"
+
+
+def test_the_validity_check_notices_a_wrong_field_and_a_missing_errors_selection(committed_schema):
+    wrong = parse("query Broken { procedures { edges { node { feeInDong } } } }")
+    assert validate(committed_schema, wrong)
+    careless = parse("mutation Careless($input: SignOutInput!) { signOut(input: $input) { signedOut } }")
+    assert not validate(committed_schema, careless)
+    assert payloads_without_errors(committed_schema, careless) == ["signOut (SignOutPayload)"]
+
+
+# Variables that make each operation run against an empty database or the demo catalogue.
+SAMPLE_VARIABLES = {
+    "RequestSignInCode": {"input": {"phone": "0912345678"}},
+    "SignIn": {"input": {"phone": "0912345678", "code": "000000"}},
+    "RefreshToken": {"input": {"refreshToken": "not-a-token"}},
+    "SignOut": {"input": {"refreshToken": "not-a-token"}},
+    "SignInStaff": {"input": {"email": "nobody@example.vn", "password": "wrong password"}},
+    "UpdateMyProfile": {"input": {"fullName": "Nguyễn Văn An"}},
+    "ProcedureList": {"search": "khai sinh", "first": 5},
+    "ProcedureDetail": {"code": "1.001193"},
+    "CentreList": {"kind": "WARD", "first": 5},
+    # CentreDetail: the ID of centre 06688, looked up by the test.
+}
+
+
+def operations_of_documents() -> list:
+    return [
+        pytest.param(definition.name.value, path.read_text(encoding="utf-8"), id=definition.name.value)
+        for path in DOCUMENTS
+        for definition in parse(path.read_text(encoding="utf-8")).definitions
+        if isinstance(definition, OperationDefinitionNode) and definition.name
+    ]
+
+
+@pytest.mark.parametrize(("operation", "document"), operations_of_documents())
+async def test_operation_runs_within_the_server_guard_rails(
+    client, catalogue, sign_in_citizen, operation: str, document: str
+):
+    # Depth, token and alias limits and variable coercion only show up when the server runs the document.
+    session = await sign_in_citizen()
+    variables = dict(SAMPLE_VARIABLES.get(operation, {}))
+    if operation == "CentreDetail":
+        variables["id"] = relay.to_base64("Centre", (await Centre.get(code="06688")).id)
+    response = await client.post(
+        "/graphql",
+        json={"query": document, "operationName": operation, "variables": variables},
+        headers={"Authorization": f"Bearer {session['accessToken']}"},
+    )
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert not result.get("errors"), f"{operation}: {result['errors']}"
+    assert result["data"] and all(value is not None for value in result["data"].values()), result["data"]
+
+
+# --- error messages -------------------------------------------------------------------------------------------
+
+# Message parameters these codes are known to be raised with.
+KNOWN_PARAMS: dict[ErrorCode, set[str]] = {
+    ErrorCode.SIGN_IN_CODE_RATE_LIMITED: {"retry_after"},
+    ErrorCode.WEAK_PASSWORD: {"min_length"},
+}
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
+def raised_params() -> dict[ErrorCode, list[tuple[str, set[str]]]]:
+    """For each code, where app/ constructs a DomainError with it and the message parameters it passes."""
+    found: dict[ErrorCode, list[tuple[str, set[str]]]] = defaultdict(list)
+    for path in sorted((ROOT / "app").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "DomainError" and node.args):
+                continue
+            code = node.args[0]
+            if not (isinstance(code, ast.Attribute) and getattr(code.value, "id", None) == "ErrorCode"):
+                continue
+            if any(keyword.arg is None for keyword in node.keywords):
+                continue  # **params: cannot be read statically
+            names = {keyword.arg for keyword in node.keywords if keyword.arg != "field"}
+            found[ErrorCode[code.attr]].append((f"{path.relative_to(ROOT)}:{node.lineno}", names))
+    return found
+
+
+def test_every_error_code_has_messages_and_nothing_else_does():
+    assert set(MESSAGES) == set(ErrorCode)
+
+
+@pytest.mark.parametrize("code", list(ErrorCode), ids=str)
+def test_error_code_has_a_vietnamese_and_an_english_message_that_formats(code: ErrorCode):
+    templates = MESSAGES[code]
+    assert set(templates) == set(LOCALES) == {"vi", "en"}
+    assert templates["vi"].strip() and templates["en"].strip()
+    assert templates["vi"] != templates["en"], "the Vietnamese message is not translated"
+    names = placeholders(templates[DEFAULT_LOCALE])
+    assert placeholders(templates["en"]) == names, "vi and en messages use different parameters"
+    assert names == KNOWN_PARAMS.get(code, names)
+    params = {name: f"<{name} 42>" for name in names}
+    error = DomainError(code, "field", **params)
+    for locale in LOCALES:
+        message = error.message(locale)
+        assert "{" not in message and "}" not in message
+        assert all(value in message for value in params.values())
+    assert error.message("fr") == error.message(DEFAULT_LOCALE)
+
+
+def test_every_domain_error_raised_passes_the_parameters_its_messages_use():
+    sites = raised_params()
+    assert set(KNOWN_PARAMS) <= set(sites), "the scan of app/ no longer finds these errors being raised"
+    wrong = [
+        f"{where}: {code} passes {sorted(names)}, its messages use {sorted(expected)}"
+        for code, found in sites.items()
+        for where, names in found
+        if names != (expected := placeholders(MESSAGES[code][DEFAULT_LOCALE]))
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_a_weak_password_message_names_the_minimum_length():
+    with pytest.raises(DomainError) as refused:
+        hash_password("short")
+    assert refused.value.code is ErrorCode.WEAK_PASSWORD
+    assert refused.value.params == {"min_length": MIN_PASSWORD_LENGTH}
+    assert f"at least {MIN_PASSWORD_LENGTH} characters" in refused.value.message("en")
+    assert f"ít nhất {MIN_PASSWORD_LENGTH} ký tự" in refused.value.message("vi")

@@ -1,0 +1,59 @@
+"""Working-day arithmetic in Asia/Ho_Chi_Minh across weekends and Tết."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from app.working_days import LOCAL_TZ, TimeLeft, add_working_time, due_at, is_working_day, working_time_between
+
+
+def local(*args: int) -> datetime:
+    return datetime(*args, tzinfo=LOCAL_TZ)
+
+
+def test_weekends_and_tet_are_not_working_days():
+    assert is_working_day(date(2026, 2, 13))  # Friday before Tết 2026
+    assert not is_working_day(date(2026, 2, 14)) and not is_working_day(date(2026, 2, 15))  # weekend
+    assert not any(is_working_day(date(2026, 2, day)) for day in range(16, 21))  # Tết holidays
+    assert is_working_day(date(2026, 2, 23))  # the Monday after
+    assert not is_working_day(date(2026, 9, 2))  # National Day
+
+
+def test_three_working_days_across_tet_and_a_weekend():
+    # Received Thursday 12 Feb 2026 at 10:00: Friday 13 is day 1, then the weekend and Tết (14-22 Feb),
+    # Monday 23 is day 2 and Tuesday 24 day 3.
+    assert due_at(local(2026, 2, 12, 10, 0), 3) == local(2026, 2, 24, 10, 0).astimezone(UTC)
+
+
+def test_plain_week_with_a_weekend():
+    # Friday 10:00 + 2 working days = Tuesday 10:00.
+    assert due_at(local(2026, 11, 27, 10, 0), 2) == local(2026, 12, 1, 10, 0).astimezone(UTC)
+
+
+def test_same_day_procedures_are_due_at_the_end_of_the_working_day():
+    assert due_at(local(2026, 11, 26, 9, 15), 0) == local(2026, 11, 26, 17, 0).astimezone(UTC)
+    # Received after closing on Friday: due at the end of Monday.
+    assert due_at(local(2026, 11, 27, 18, 30), 0) == local(2026, 11, 30, 17, 0).astimezone(UTC)
+
+
+def test_received_outside_office_hours_counts_from_the_next_opening():
+    # Saturday: the clock starts Monday 07:30.
+    assert due_at(local(2026, 11, 28, 9, 0), 1) == local(2026, 12, 1, 7, 30).astimezone(UTC)
+    # Before opening on a working day: from 07:30 that day.
+    assert due_at(local(2026, 11, 26, 6, 0), 1) == local(2026, 11, 27, 7, 30).astimezone(UTC)
+
+
+def test_working_time_skips_non_working_dates_and_inverts():
+    start, end = local(2026, 11, 27, 12, 0), local(2026, 11, 30, 12, 0)  # Friday noon to Monday noon
+    assert working_time_between(start, end) == timedelta(hours=24)
+    assert working_time_between(end, start) == timedelta(hours=-24)
+    assert add_working_time(start, timedelta(hours=24)) == end.astimezone(UTC)
+
+
+def test_time_left_reads_like_the_portal():
+    now = local(2026, 11, 26, 8, 0)  # Thursday
+    left = TimeLeft.until(local(2026, 11, 30, 11, 0), now)  # Thu 16h + Fri 24h + Mon 11h = 51h
+    assert (left.days, left.hours, left.overdue) == (2, 3, False)
+    assert left.text("vi") == "còn 2 ngày 3 giờ" and left.text("en") == "2 days 3 hours left"
+    late = TimeLeft.until(local(2026, 11, 26, 6, 0), now)
+    assert late.overdue and late.text("vi") == "quá hạn 2 giờ" and late.text("en") == "2 hours overdue"
