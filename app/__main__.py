@@ -10,6 +10,7 @@ import sys
 from collections.abc import Awaitable, Callable
 
 from tortoise import Tortoise
+from tortoise.exceptions import OperationalError
 
 from app import db
 from app.logs import configure_logging
@@ -18,10 +19,18 @@ from app.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
 SCHEMA_PATH = PROJECT_ROOT / "schema.graphql"
 
 
+class SchemaMissing(Exception):
+    """The database has no tables yet."""
+
+
 async def _with_orm(settings: Settings, work: Callable[[], Awaitable[None]]) -> None:
     await Tortoise.init(config=db.tortoise_config(settings))
     try:
         await work()
+    except OperationalError as error:
+        if "no such table" in str(error) or "does not exist" in str(error):
+            raise SchemaMissing(str(error)) from error
+        raise
     finally:
         await Tortoise.close_connections()
 
@@ -80,11 +89,12 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
             for phone, name in summary.citizens:
                 print(f"  {phone}  {name}")
         if args.synthetic:
+            from app.catalogue.models import Procedure
             from app.seeding.synthetic import create_synthetic_citizens, create_synthetic_procedures
 
             rng = random.Random(args.random_seed)
             added = await create_synthetic_procedures(args.procedures, rng)
-            print(f"Added {added} synthetic procedures (catalogue now {max(args.procedures, added)}+).")
+            print(f"Added {added} synthetic procedures (catalogue now {await Procedure.all().count()}).")
             print(f"Added {await create_synthetic_citizens(args.citizens, rng)} synthetic citizens.")
 
     asyncio.run(_with_orm(settings, work))
@@ -171,7 +181,11 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 2
     configure_logging(settings.log_level, settings.log_format)
-    return args.run(settings, args)
+    try:
+        return args.run(settings, args)
+    except SchemaMissing as error:
+        print(f"The database has no schema ({error}): run `python -m app migrate` first.", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -9,14 +9,17 @@ from typing import Any
 import httpx
 import pytest
 
-from app.accounts.models import StaffRole
+from app.accounts.models import Citizen, StaffMember, StaffRole
 from app.accounts.staff import create_staff
 from app.catalogue.demo_data import load_centres, load_procedures
+from app.catalogue.models import Centre
 from app.container import build_services
 from app.db import apply_migrations
+from app.dossiers.models import Dossier
 from app.main import create_app
 from app.settings import Settings
 from tests.database import empty_all_tables, scratch_database_url
+from tests.dossier_data import APPLICANT, BAI_CHAY, BORDERLESS_5_DAYS, HA_LONG
 from tests.fakes.sms import RecordingSmsSender
 
 STAFF_PASSWORD = "correct horse battery"
@@ -127,3 +130,29 @@ def sign_in_staff(gql: GraphQLClient, catalogue: None):
         return result["data"]["signInStaff"]["session"]
 
     return sign_in
+
+
+@dataclass
+class Cast:
+    citizen: Citizen
+    officer: StaffMember
+    other_centre_officer: StaffMember
+    ha_long: Centre
+    bai_chay: Centre
+
+
+@pytest.fixture
+async def cast(catalogue) -> Cast:
+    ha_long = await Centre.get(code=HA_LONG)
+    bai_chay = await Centre.get(code=BAI_CHAY)
+    citizen = await Citizen.create(phone="+84912345678", full_name="Nguyễn Thị Hoa", residence_centre=ha_long)
+    officer = await StaffMember.create(email="o@halong.vn", password_hash="x", role=StaffRole.OFFICER, centre=ha_long)
+    other = await StaffMember.create(email="o@baichay.vn", password_hash="x", role=StaffRole.OFFICER, centre=bai_chay)
+    return Cast(citizen, officer, other, ha_long, bai_chay)
+
+
+@pytest.fixture
+async def dossier(app, cast: Cast) -> Dossier:
+    """A borderless dossier filed online at Phường Hạ Long, awaiting intake."""
+    service = app.state.services.dossiers
+    return await service.submit(cast.citizen.id, BORDERLESS_5_DAYS, cast.ha_long.id, APPLICANT)

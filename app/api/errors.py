@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from typing import ParamSpec, TypeVar
@@ -20,7 +21,7 @@ UserErrorCode = described_enum(
     ErrorCode,
     "UserErrorCode",
     "Stable code of an expected business failure, returned in a payload's `errors`.",
-    {code: MESSAGES[code]["en"] for code in ErrorCode},
+    {code: re.sub(r"\{(\w+)\}", r"<\1>", MESSAGES[code]["en"]) for code in ErrorCode},
 )
 
 
