@@ -4,12 +4,7 @@ GraphQL over a real websocket, as the app does after `make run`."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,42 +12,17 @@ import httpx
 import pytest
 import websockets
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.servers import app_env, app_server, run_cli
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[tuple[str, Path]]:
     folder = tmp_path_factory.mktemp("server")
-    env = {**os.environ, "APP_ENV": "development", "DATABASE_URL": f"sqlite://{folder / 'app.sqlite3'}"}
-    for command in (["migrate"], ["seed", "--demo"]):
-        subprocess.run([sys.executable, "-m", "app", *command], cwd=ROOT, env=env, check=True, timeout=120)
-    port = free_port()
-    log_path = folder / "server.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "app", "serve", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            pytest.fail(f"server did not start:\n{log_path.read_text()}")
-        yield base, log_path
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    env = app_env(DATABASE_URL=f"sqlite://{folder / 'app.sqlite3'}")
+    run_cli(env, "migrate")
+    run_cli(env, "seed", "--demo")
+    with app_server(env, folder / "server.log") as base:
+        yield base, folder / "server.log"
 
 
 async def graphql(base: str, query: str, variables: dict | None = None, token: str | None = None) -> dict:

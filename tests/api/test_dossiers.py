@@ -223,7 +223,8 @@ async def test_result_before_the_due_day_is_early(gql, cast, citizen_token, offi
 async def test_citizen_withdraws_and_lists_by_status(gql, cast, citizen_token):
     first = (await submit(gql, citizen_token, cast.ha_long))["dossier"]["code"]
     await submit(gql, citizen_token, cast.ha_long)
-    withdraw = 'mutation($c: String!) { withdrawDossier(input: {code: $c, note: "Nộp nhầm"}) { dossier { status } errors { code } } }'
+    withdraw = """mutation($c: String!) { withdrawDossier(input: {code: $c, note: "Nộp nhầm"}) {
+      dossier { status } errors { code } } }"""
     assert (await gql(withdraw, {"c": first}, token=citizen_token))["data"]["withdrawDossier"] == {
         "dossier": {"status": "WITHDRAWN"},
         "errors": [],
