@@ -91,11 +91,13 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
         if args.synthetic:
             from app.catalogue.models import Procedure
             from app.seeding.synthetic import create_synthetic_citizens, create_synthetic_procedures
+            from app.seeding.synthetic_dossiers import create_synthetic_dossiers
 
             rng = random.Random(args.random_seed)
             added = await create_synthetic_procedures(args.procedures, rng)
             print(f"Added {added} synthetic procedures (catalogue now {await Procedure.all().count()}).")
             print(f"Added {await create_synthetic_citizens(args.citizens, rng)} synthetic citizens.")
+            print(f"Added {await create_synthetic_dossiers(args.dossiers, rng)} synthetic dossiers.")
 
     asyncio.run(_with_orm(settings, work))
     return 0
@@ -156,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--synthetic", action="store_true", help="Synthetic volume for benchmarks.")
     seed.add_argument("--procedures", type=int, default=2069, help="Catalogue size to reach.")
     seed.add_argument("--citizens", type=int, default=50000, help="Citizens to add.")
+    seed.add_argument("--dossiers", type=int, default=500000, help="Dossiers (with timelines) to add.")
     seed.add_argument("--random-seed", type=int, default=2026)
     seed.set_defaults(run=cmd_seed)
 

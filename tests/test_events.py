@@ -11,8 +11,8 @@ from app.events import QUEUE_SIZE, InProcessEventBus, RedisEventBus
 from tests.servers import RedisServer, redis_server
 
 
-async def next_message(messages: AsyncIterator[dict], timeout: float = 3.0) -> dict:
-    return await asyncio.wait_for(anext(messages), timeout)
+async def next_message(messages: AsyncIterator[dict], seconds: float = 3.0) -> dict:
+    return await asyncio.wait_for(anext(messages), seconds)
 
 
 async def test_in_process_delivery_only_to_the_channel_subscribed():
@@ -21,7 +21,7 @@ async def test_in_process_delivery_only_to_the_channel_subscribed():
         await bus.publish("dossier:1", {"n": 1})
         assert await next_message(ones) == {"n": 1}
         with pytest.raises(TimeoutError):
-            await next_message(twos, timeout=0.1)
+            await next_message(twos, seconds=0.1)
 
 
 async def test_a_slow_subscriber_keeps_the_newest_events():
