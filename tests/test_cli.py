@@ -155,14 +155,16 @@ def test_export_schema_check_finds_schema_graphql_up_to_date(tmp_path: Path):
     assert schema.read_bytes() == before
 
 
-def test_synthetic_seed_tops_the_catalogue_up_and_adds_citizens(database: Path):
-    seeded = succeeded(run_cli(database, "seed", "--synthetic", "--procedures", "100", "--citizens", "50"))
-    assert "Added 50 synthetic citizens." in seeded.stdout
+def test_synthetic_seed_tops_the_catalogue_up_and_adds_citizens_and_dossiers(database: Path):
+    args = ["--procedures", "100", "--citizens", "50", "--dossiers", "40"]
+    seeded = succeeded(run_cli(database, "seed", "--synthetic", *args))
+    assert "Added 50 synthetic citizens." in seeded.stdout and "Added 40 synthetic dossiers." in seeded.stdout
     after = counts(database)
     assert after["procedure"] == 100
     assert after["citizen"] == len(DEMO_CITIZENS) + 50
     assert query(database, "SELECT COUNT(*) FROM procedure WHERE code LIKE '9.%'") == [(100 - 62,)]
     assert query(database, "SELECT COUNT(DISTINCT phone) FROM citizen WHERE phone LIKE '+84988%'") == [(50,)]
+    assert query(database, "SELECT COUNT(*) FROM dossier WHERE code LIKE '99%'") == [(40,)]
 
 
 @pytest.mark.parametrize(
