@@ -38,6 +38,9 @@ async def _with_orm(settings: Settings, work: Callable[[], Awaitable[None]]) -> 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
+    if args.workers > 1 and (not settings.redis_url or settings.uses_sqlite):
+        print("Several workers need REDIS_URL (live updates cross workers) and PostgreSQL.", file=sys.stderr)
+        return 2
     uvicorn.run(
         "app.main:create_app",
         factory=True,

@@ -153,7 +153,10 @@ DEFAULT_LOCALE = "vi"
 
 
 class DomainError(Exception):
-    """An expected business failure: a stable code, the input field at fault and message parameters."""
+    """An expected business failure: a stable code, the input field at fault and message parameters.
+
+    A parameter may be a {"vi": ..., "en": ...} dict when its text depends on the language.
+    """
 
     def __init__(self, code: ErrorCode, field: str | None = None, **params: object) -> None:
         super().__init__(code.value)
@@ -164,4 +167,8 @@ class DomainError(Exception):
     def message(self, locale: str) -> str:
         """The human message in `locale` (Vietnamese when the locale is unknown)."""
         templates = MESSAGES[self.code]
-        return templates.get(locale, templates[DEFAULT_LOCALE]).format(**self.params)
+        params = {
+            name: value.get(locale, value[DEFAULT_LOCALE]) if isinstance(value, dict) else value
+            for name, value in self.params.items()
+        }
+        return templates.get(locale, templates[DEFAULT_LOCALE]).format(**params)

@@ -117,7 +117,8 @@ class RedisEventBus:
             self._reader.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._reader
-        await self._client.aclose()
+        with contextlib.suppress(redis.RedisError):
+            await self._client.aclose()
 
     async def publish(self, channel: str, message: dict) -> None:
         try:
@@ -136,6 +137,15 @@ class RedisEventBus:
             if self._fan_out.remove(channels, queue):
                 self._changed.set()
 
+    def _deliver(self, message: dict) -> None:
+        """Hand one pub/sub message to local subscribers; a malformed one is logged and skipped."""
+        try:
+            payload = json.loads(message["data"])
+        except (TypeError, ValueError):
+            logger.error("ignored a malformed event on %r", message.get("channel"))
+            return
+        self._fan_out.deliver(message["channel"].decode(), payload)
+
     async def _until_listening(self, channels: tuple[str, ...]) -> None:
         """Wait (bounded) until Redis confirmed the channels, so an event published right after is not missed."""
         with contextlib.suppress(TimeoutError):
@@ -150,7 +160,7 @@ class RedisEventBus:
         while True:
             try:
                 await self._read_once()
-            except (redis.ConnectionError, redis.TimeoutError, OSError) as error:
+            except (redis.RedisError, OSError) as error:
                 delay = RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS) - 1)]
                 failures += 1
                 logger.warning("event bus lost Redis (%s): reconnecting in %.1fs", error, delay)
@@ -176,8 +186,7 @@ class RedisEventBus:
                     continue
                 message = await pubsub.get_message(timeout=0.05)
                 if message is not None and message["type"] == "message":
-                    channel = message["channel"].decode()
-                    self._fan_out.deliver(channel, json.loads(message["data"]))
+                    self._deliver(message)
         finally:
             self._subscribed = set()
             await pubsub.aclose()

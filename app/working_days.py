@@ -59,7 +59,9 @@ def working_time_between(start: datetime, end: datetime) -> timedelta:
 
 
 def add_working_time(start: datetime, amount: timedelta) -> datetime:
-    """The moment `amount` of working time after `start` (non-working dates are skipped)."""
+    """The moment `amount` of working time after `start` (before it when negative); non-working dates are skipped."""
+    if amount < timedelta(0):
+        return _subtract_working_time(start, -amount)
     current = start.astimezone(LOCAL_TZ)
     remaining = amount
     while True:
@@ -71,7 +73,21 @@ def add_working_time(start: datetime, amount: timedelta) -> datetime:
         current = day_end
 
 
-def _working_start(moment: datetime) -> datetime:
+def _subtract_working_time(start: datetime, amount: timedelta) -> datetime:
+    day = start.astimezone(LOCAL_TZ).date()
+    upper = start.astimezone(LOCAL_TZ)
+    remaining = amount
+    while True:
+        lower = _local_midnight(day)
+        if is_working_day(day):
+            if remaining <= upper - lower:
+                return (upper - remaining).astimezone(UTC)
+            remaining -= upper - lower
+        day -= DAY
+        upper = lower
+
+
+def working_start(moment: datetime) -> datetime:
     """The moment itself during office hours of a working day; otherwise the next opening."""
     local = moment.astimezone(LOCAL_TZ)
     day = local.date()
@@ -88,7 +104,7 @@ def due_at(received_at: datetime, working_days: int) -> datetime:
     Zero days means the end of the working day it was received (the next one when received after hours).
     A dossier received outside office hours counts from the next opening.
     """
-    start = _working_start(received_at)
+    start = working_start(received_at)
     if working_days == 0:
         return datetime.combine(start.date(), OFFICE_CLOSES, LOCAL_TZ).astimezone(UTC)
     return add_working_time(start, timedelta(days=working_days))

@@ -189,3 +189,8 @@ def test_production_without_a_secret_key_refuses_every_command(tmp_path: Path, c
     assert refused.returncode == 2, f"{refused.stdout}{refused.stderr}"
     assert "SECRET_KEY" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_several_workers_need_redis_and_postgresql(database: Path):
+    refused = run_cli(database, "serve", "--workers", "2")
+    assert refused.returncode == 2 and "REDIS_URL" in refused.stderr

@@ -88,3 +88,11 @@ async def test_redis_bus_reconnects_after_redis_restarts(two_buses, redis_srv):
                 continue
         collector.cancel()
     assert received is not None and "attempt" in received
+
+
+async def test_a_malformed_message_does_not_stop_the_reader(two_buses, redis_srv):
+    publisher, subscriber = two_buses
+    async with subscriber.subscribe("dossier:9") as messages:
+        await publisher._client.publish("dossier:9", b"not json")
+        await publisher.publish("dossier:9", {"ok": True})
+        assert await next_message(messages) == {"ok": True}

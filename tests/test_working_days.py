@@ -57,3 +57,9 @@ def test_time_left_reads_like_the_portal():
     assert left.text("vi") == "còn 2 ngày 3 giờ" and left.text("en") == "2 days 3 hours left"
     late = TimeLeft.until(local(2026, 11, 26, 6, 0), now)
     assert late.overdue and late.text("vi") == "quá hạn 2 giờ" and late.text("en") == "2 hours overdue"
+
+
+def test_negative_working_time_walks_back_over_non_working_dates():
+    monday_noon = local(2026, 11, 30, 12, 0)
+    assert add_working_time(monday_noon, timedelta(hours=-24)) == local(2026, 11, 27, 12, 0).astimezone(UTC)
+    assert working_time_between(local(2026, 11, 27, 12, 0), monday_noon) == timedelta(hours=24)

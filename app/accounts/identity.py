@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from app.accounts.models import StaffRole
@@ -23,6 +24,7 @@ class Viewer:
     id: int
     role: StaffRole | None = None
     centre_id: int | None = None
+    expires_at: datetime | None = None
 
     @property
     def is_citizen(self) -> bool:

@@ -63,6 +63,7 @@ def read_access_token(token: str, secret_key: str) -> Viewer:
             id=int(raw_id),
             role=StaffRole(role) if role else None,
             centre_id=claims.get("centre"),
+            expires_at=datetime.fromtimestamp(claims["exp"], UTC),
         )
     except ValueError:
         raise InvalidAccessToken("INVALID_TOKEN", "The access token is not valid.") from None

@@ -19,6 +19,7 @@ from app.api.arguments import Input
 from app.api.catalogue import Centre
 from app.api.context import Info
 from app.api.errors import UserError, returns_user_errors
+from app.api.ids import database_id
 from app.api.permissions import require_citizen
 
 
@@ -176,6 +177,9 @@ class SignOutPayload:
 class UpdateMyProfileInput:
     full_name: str | None = strawberry.field(default=None, description="Full name, 1 to 200 characters.")
     locale: Locale | None = strawberry.field(default=None, description="Preferred language.")
+    residence_centre_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Centre of the registered residence: it processes residence-bound procedures."
+    )
 
 
 @strawberry.type(description="Result of `updateMyProfile`.")
@@ -224,9 +228,10 @@ class AccountsMutation:
         await end_session(input.refresh_token)
         return SignOutPayload(signed_out=True)
 
-    @strawberry.mutation(description="Change the signed-in citizen's name or language.")
+    @strawberry.mutation(description="Change the signed-in citizen's name, language or registered residence.")
     @returns_user_errors(UpdateMyProfilePayload)
     async def update_my_profile(self, info: Info, input: Input[UpdateMyProfileInput]) -> UpdateMyProfilePayload:
         viewer = require_citizen(info)
-        citizen = await update_profile(viewer.id, input.full_name, input.locale)
+        residence = database_id(input.residence_centre_id, "Centre") if input.residence_centre_id else None
+        citizen = await update_profile(viewer.id, input.full_name, input.locale, residence)
         return UpdateMyProfilePayload(citizen=Citizen.from_model(citizen))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -13,7 +14,7 @@ from strawberry.types import Info as StrawberryInfo
 from app.accounts.identity import Viewer
 from app.accounts.tokens import InvalidAccessToken, read_access_token
 from app.api.errors import ApiError
-from app.api.loaders import Loaders
+from app.api.loaders import Loaders, current_loaders
 from app.container import Services
 from app.errors import DEFAULT_LOCALE, LOCALES
 
@@ -43,7 +44,6 @@ class Context:
     response: Response | WebSocket | None
     services: Services
     locale: str = DEFAULT_LOCALE
-    loaders: Loaders = field(default_factory=Loaders)
     connection_params: dict[str, Any] | None = None
     _viewer: Viewer | None = None
     _auth_error: InvalidAccessToken | None = None
@@ -58,11 +58,23 @@ class Context:
                 self._auth_error = error
 
     @property
+    def loaders(self) -> Loaders:
+        """Dataloaders of the current operation, never shared between operations of one websocket."""
+        return current_loaders()
+
+    @property
     def viewer(self) -> Viewer | None:
-        """The signed-in caller, None when anonymous; raises TOKEN_EXPIRED / INVALID_TOKEN for a bad token."""
+        """The signed-in caller, None when anonymous; raises TOKEN_EXPIRED / INVALID_TOKEN for a bad token.
+
+        A websocket keeps its `connection_init` token: once it expires, every operation and every
+        subscription update on that socket fails with TOKEN_EXPIRED until the app reconnects.
+        """
         if self._auth_error is not None:
             raise ApiError(self._auth_error.code, str(self._auth_error))
-        return self._viewer
+        viewer = self._viewer
+        if viewer is not None and viewer.expires_at is not None and viewer.expires_at <= datetime.now(UTC):
+            raise ApiError("TOKEN_EXPIRED", "The access token has expired; refresh it.")
+        return viewer
 
 
 Info = StrawberryInfo[Context, None]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.api.context import Info
+from app.api.errors import forbidden
 from app.dossiers.codes import normalise_dossier_code
 from app.dossiers.models import Dossier
 from app.errors import DomainError, ErrorCode
@@ -26,9 +27,15 @@ async def visible_dossier(info: Info, code: str | None = None, dossier_id: int |
     return dossier if any(viewer.works_at(centre) for centre in centres) else None
 
 
-async def dossier_to_change(info: Info, code: str) -> Dossier:
-    """Like `visible_dossier`, for mutations: DOSSIER_NOT_FOUND when it is not there for the caller."""
+async def dossier_to_change(info: Info, code: str, intake: bool = False) -> Dossier:
+    """Like `visible_dossier`, for mutations: DOSSIER_NOT_FOUND when it is not there for the caller.
+
+    Staff of the receiving centre only do intake; every other change belongs to the handling centre.
+    """
     dossier = await visible_dossier(info, code=code)
     if dossier is None:
         raise DomainError(ErrorCode.DOSSIER_NOT_FOUND, "code")
+    viewer = info.context.viewer
+    if viewer.is_staff and not intake and not viewer.works_at(dossier.handling_centre_id):  # type: ignore[attr-defined]
+        raise forbidden()
     return dossier

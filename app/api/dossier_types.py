@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import strawberry
 from strawberry import relay
@@ -14,10 +14,9 @@ from app.api.context import Info
 from app.api.dossier_access import visible_dossier
 from app.api.enums import described_enum
 from app.api.ids import database_ids
-from app.dossiers import models
-from app.dossiers.lifecycle import FINISHED, PORTAL_CODES
+from app.dossiers import deadlines, models
+from app.dossiers.lifecycle import PORTAL_CODES
 from app.dossiers.models import ActorKind, DossierStatus
-from app.working_days import LOCAL_TZ, TimeLeft
 
 STATUS_LABELS = {
     DossierStatus.RECEIVING: ("Chờ tiếp nhận", "Submitted online, awaiting intake"),
@@ -114,9 +113,9 @@ class Apology:
     promised_at: datetime = strawberry.field(description="The new date the result is promised for.")
     created_at: datetime = strawberry.field(description="When the apology was issued.")
 
-
-def _finished_or_now(dossier: models.Dossier) -> datetime:
-    return dossier.finished_at or dossier.paused_at or datetime.now(UTC)
+    @classmethod
+    def from_model(cls, apology: models.Apology) -> Apology:
+        return cls(reason=apology.reason, promised_at=apology.promised_at, created_at=apology.created_at)
 
 
 @strawberry.type(description="A dossier (application), seen by its owner or by staff of its centres.")
@@ -124,7 +123,7 @@ class Dossier(relay.Node):
     id: relay.NodeID[int]
     model: strawberry.Private[models.Dossier]
 
-    @strawberry.field(description="Human-readable code with a check digit, e.g. 2611-4827-3915.")
+    @strawberry.field(description="Human-readable code with a check digit, e.g. 2611-4827-3913.")
     def code(self) -> str:
         return self.model.code
 
@@ -182,30 +181,24 @@ class Dossier(relay.Node):
 
     @strawberry.field(description="Working time left (or overdue by); null when there is no due date or it is done.")
     def time_remaining(self, info: Info) -> TimeRemaining | None:
-        dossier = self.model
-        if dossier.due_at is None or dossier.status in FINISHED:
+        left = deadlines.time_left(self.model, datetime.now(UTC))
+        if left is None:
             return None
-        paused = dossier.paused_remaining_seconds is not None
-        if paused:
-            left = TimeLeft.of(timedelta(seconds=dossier.paused_remaining_seconds))
-        else:
-            left = TimeLeft.until(dossier.due_at, datetime.now(UTC))
         return TimeRemaining(
-            days=left.days, hours=left.hours, overdue=left.overdue, paused=paused, text=left.text(info.context.locale)
+            days=left.days,
+            hours=left.hours,
+            overdue=left.overdue,
+            paused=deadlines.is_paused(self.model),
+            text=left.text(info.context.locale),
         )
 
     @strawberry.field(description="Past its due date (while processing, or finished late).")
     def is_overdue(self) -> bool:
-        return self.model.due_at is not None and _finished_or_now(self.model) > self.model.due_at
+        return deadlines.is_overdue(self.model, datetime.now(UTC))
 
     @strawberry.field(description="The result was ready before the due date's day.")
     def finished_early(self) -> bool:
-        dossier = self.model
-        if dossier.due_at is None or dossier.finished_at is None:
-            return False
-        if dossier.status not in (DossierStatus.RESULT_READY, DossierStatus.RETURNED):
-            return False
-        return dossier.finished_at.astimezone(LOCAL_TZ).date() < dossier.due_at.astimezone(LOCAL_TZ).date()
+        return deadlines.finished_early(self.model)
 
     @strawberry.field(description="Every status change, oldest first.")
     async def timeline(self, info: Info) -> list[TimelineEvent]:
@@ -220,7 +213,7 @@ class Dossier(relay.Node):
     @strawberry.field(description="Apologies for lateness, oldest first; the last one holds the current promise.")
     async def apologies(self, info: Info) -> list[Apology]:
         apologies = await info.context.loaders.apologies_by_dossier.load(self.model.id)
-        return [Apology(reason=a.reason, promised_at=a.promised_at, created_at=a.created_at) for a in apologies]
+        return [Apology.from_model(apology) for apology in apologies]
 
     @classmethod
     def from_model(cls, dossier: models.Dossier) -> Dossier:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import AsyncGenerator
 from datetime import UTC, datetime
 from typing import Annotated
@@ -10,10 +9,10 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
-from tortoise.expressions import Q
+from tortoise.expressions import Case, Q, When
 
 from app.accounts.identity import Viewer
-from app.api.arguments import Input
+from app.api.arguments import Input, local_if_naive
 from app.api.context import Info
 from app.api.dossier_access import dossier_to_change, visible_dossier
 from app.api.dossier_types import (
@@ -25,13 +24,12 @@ from app.api.dossier_types import (
     TrackedDossier,
     status_label,
 )
-from app.api.errors import UserError, forbidden, returns_user_errors, unauthenticated
+from app.api.errors import UserError, forbidden, returns_user_errors
 from app.api.ids import database_id
-from app.api.loaders import Loaders
+from app.api.loaders import renew_loaders
 from app.api.pagination import After, Connection, First, paginate_queryset
-from app.api.permissions import require_citizen, require_staff, require_staff_of
-from app.dossiers import models
-from app.dossiers.codes import normalise_dossier_code
+from app.api.permissions import require_citizen, require_staff, require_staff_of, require_viewer
+from app.dossiers import deadlines, models
 from app.dossiers.lifecycle import FINISHED, PORTAL_CODES
 from app.dossiers.models import ActorKind, DossierStatus
 from app.dossiers.services import Actor, citizen_dossiers_channel, dossier_channel
@@ -119,8 +117,7 @@ class DossiersQuery:
 
     @strawberry.field(description="A dossier by code; null when unknown or not yours (citizens) or your centre's.")
     async def dossier(self, info: Info, code: Code) -> Dossier | None:
-        if info.context.viewer is None:
-            raise unauthenticated()
+        require_viewer(info)
         found = await visible_dossier(info, code=code)
         return Dossier.from_model(found) if found else None
 
@@ -133,9 +130,8 @@ class DossiersQuery:
         code: Code,
         secret: Annotated[str, strawberry.argument(description="The secret printed on the receipt.")],
     ) -> TrackedDossier | None:
-        canonical = normalise_dossier_code(code)
-        dossier = await models.Dossier.get_or_none(code=canonical) if canonical else None
-        if dossier is None or not _same_secret(dossier.tracking_secret, secret):
+        dossier = await info.context.services.dossiers.track(code, secret)
+        if dossier is None:
             return None
         locale = info.context.locale
         procedure = await info.context.loaders.procedure_by_id.load(dossier.procedure_id)  # type: ignore[attr-defined]
@@ -150,11 +146,13 @@ class DossiersQuery:
             handling_centre_name=centre.name_vi,
             submitted_at=dossier.submitted_at,
             due_at=dossier.due_at,
-            is_overdue=Dossier.from_model(dossier).is_overdue(),
+            is_overdue=deadlines.is_overdue(dossier, datetime.now(UTC)),
             timeline=[PublicTimelineEvent(status=event.to_status, at=event.created_at) for event in events],
         )
 
-    @strawberry.field(description="Dossiers received or processed by a centre (its staff only), most urgent first.")
+    @strawberry.field(
+        description="Dossiers received or processed by a centre (its staff only), by due date (none last)."
+    )
     async def centre_dossiers(
         self,
         info: Info,
@@ -174,11 +172,14 @@ class DossiersQuery:
             queryset = queryset.filter(status=status)
         if overdue is not None:
             now = datetime.now(UTC)
-            unfinished = queryset.exclude(status__in=list(FINISHED))
-            queryset = unfinished.filter(due_at__lt=now) if overdue else unfinished.filter(due_at__gte=now)
+            condition = deadlines.overdue_condition if overdue else deadlines.on_time_condition
+            queryset = queryset.filter(condition(now))
         if due_before is not None:
-            queryset = queryset.filter(due_at__lt=due_before)
-        return await paginate_queryset(info, queryset.order_by("due_at", "id"), first, after, Dossier.from_model)
+            queryset = queryset.filter(due_at__lt=local_if_naive(due_before))
+        ordered = queryset.annotate(undated=Case(When(due_at__isnull=True, then="1"), default="0")).order_by(
+            "undated", "due_at", "id"
+        )
+        return await paginate_queryset(info, ordered, first, after, Dossier.from_model)
 
     @strawberry.field(description="Every dossier status with its national portal code.")
     def dossier_statuses(self, info: Info) -> list[DossierStatusDescription]:
@@ -191,10 +192,6 @@ class DossiersQuery:
             )
             for status in DossierStatus
         ]
-
-
-def _same_secret(expected: str, given: str) -> bool:
-    return hmac.compare_digest(expected.encode(), given.strip().upper().encode())
 
 
 def _staff_actor(viewer: Viewer) -> Actor:
@@ -232,7 +229,8 @@ class DossiersMutation:
     @returns_user_errors(DossierPayload)
     async def update_dossier_status(self, info: Info, input: Input[UpdateDossierStatusInput]) -> DossierPayload:
         viewer = require_staff(info)
-        dossier = await dossier_to_change(info, input.code)
+        intake = input.status in (DossierStatus.RECEIVED, DossierStatus.DENIED)
+        dossier = await dossier_to_change(info, input.code, intake=intake)
         dossier = await info.context.services.dossiers.change_status(
             dossier, input.status, _staff_actor(viewer), input.note
         )
@@ -244,7 +242,7 @@ class DossiersMutation:
         viewer = require_staff(info)
         dossier = await dossier_to_change(info, input.code)
         dossier = await info.context.services.dossiers.request_supplement(
-            dossier, viewer.id, input.items, input.deadline, input.note
+            dossier, viewer.id, input.items, local_if_naive(input.deadline), input.note
         )
         return DossierPayload(dossier=Dossier.from_model(dossier))
 
@@ -254,33 +252,30 @@ class DossiersMutation:
         viewer = require_staff(info)
         dossier = await dossier_to_change(info, input.code)
         apology = await info.context.services.dossiers.record_apology(
-            dossier, viewer.id, input.reason, input.promised_at
+            dossier, viewer.id, input.reason, local_if_naive(input.promised_at)
         )
-        return RecordApologyPayload(
-            apology=Apology(reason=apology.reason, promised_at=apology.promised_at, created_at=apology.created_at)
-        )
+        return RecordApologyPayload(apology=Apology.from_model(apology))
 
 
 async def _updates(info: Info, channel: str) -> AsyncGenerator[DossierUpdate, None]:
     """Each message on `channel` re-read from the database, as the caller may see it."""
     async with info.context.services.bus.subscribe(channel) as messages:
         async for message in messages:
-            info.context.loaders = Loaders()  # fresh data for every update
+            renew_loaders()  # this update and the fields resolved from it read current data
             dossier = await visible_dossier(info, dossier_id=message["dossierId"])
-            if dossier is None:
-                continue
-            event = await models.DossierEvent.get_or_none(id=message["eventId"]) if message["eventId"] else None
-            yield DossierUpdate(
-                dossier=Dossier.from_model(dossier), event=TimelineEvent.from_model(event) if event else None
-            )
+            event_id = message["eventId"]
+            event = await models.DossierEvent.get_or_none(id=event_id) if event_id else None
+            if dossier is not None:
+                yield DossierUpdate(
+                    dossier=Dossier.from_model(dossier), event=TimelineEvent.from_model(event) if event else None
+                )
 
 
 @strawberry.type
 class DossiersSubscription:
     @strawberry.subscription(description="Changes of one dossier, for its owner or staff of its centres.")
     async def dossier_updated(self, info: Info, code: Code) -> AsyncGenerator[DossierUpdate, None]:
-        if info.context.viewer is None:
-            raise unauthenticated()
+        require_viewer(info)
         dossier = await visible_dossier(info, code=code)
         if dossier is None:
             raise forbidden()

@@ -8,7 +8,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, SchemaExtension
 
 from app.api.errors import ApiErrorCode
-from app.api.loaders import Loaders
+from app.api.loaders import fresh_loaders
 from app.logs import request_id
 
 
@@ -16,10 +16,8 @@ class FreshLoaders(SchemaExtension):
     """Give each operation its own dataloaders (a websocket context lives for the whole connection)."""
 
     def on_operation(self) -> Iterator[None]:
-        context = self.execution_context.context
-        if context is not None:
-            context.loaders = Loaders()
-        yield
+        with fresh_loaders():
+            yield
 
 
 def is_unexpected(error: GraphQLError) -> bool:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -61,3 +63,30 @@ class Loaders:
     apologies_by_dossier: ChildrenByParentLoader[Apology] = field(
         default_factory=lambda: ChildrenByParentLoader(Apology, "dossier_id")
     )
+
+
+_operation_loaders: ContextVar[Loaders | None] = ContextVar("operation_loaders", default=None)
+
+
+def current_loaders() -> Loaders:
+    """The loaders of the running operation (each websocket operation runs in its own task)."""
+    loaders = _operation_loaders.get()
+    if loaders is None:
+        loaders = Loaders()
+        _operation_loaders.set(loaders)
+    return loaders
+
+
+def renew_loaders() -> None:
+    """Replace the current operation's loaders, e.g. before each update of a subscription."""
+    _operation_loaders.set(Loaders())
+
+
+@contextmanager
+def fresh_loaders() -> Iterator[Loaders]:
+    """New loaders for the enclosed work: an operation, or one subscription update."""
+    token = _operation_loaders.set(Loaders())
+    try:
+        yield _operation_loaders.get()
+    finally:
+        _operation_loaders.reset(token)

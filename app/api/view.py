@@ -10,8 +10,8 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UnsetType
 
-from app.accounts.tokens import InvalidAccessToken, read_access_token
 from app.api.context import Context, bearer_token, preferred_locale
+from app.api.errors import ApiError
 from app.container import Services
 
 MAX_SUBSCRIPTIONS_PER_CONNECTION = 20
@@ -51,12 +51,11 @@ class GraphQLView(GraphQL[Context, None]):
         params = context.connection_params if isinstance(context.connection_params, dict) else {}
         authorization = params.get("Authorization") or params.get("authorization")
         token = bearer_token(authorization) if isinstance(authorization, str) else None
-        if token:
-            try:
-                read_access_token(token, self.services.settings.secret_key)
-            except InvalidAccessToken as error:
-                raise ConnectionRejectionError({"code": error.code, "message": str(error)}) from None
         context.authenticate(token)
+        try:
+            context.viewer  # noqa: B018 - raises for a bad or expired token
+        except ApiError as error:
+            raise ConnectionRejectionError({"code": error.extensions["code"], "message": error.message}) from None
         if isinstance(params.get("locale"), str):
             context.locale = preferred_locale(params["locale"])
         return await super().on_ws_connect(context)

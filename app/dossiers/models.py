@@ -59,7 +59,7 @@ class Dossier(Model):
 
     class Meta:
         table = "dossier"
-        indexes = [("handling_centre_id", "status"), ("citizen_id", "submitted_at")]
+        indexes = [("handling_centre_id", "status"), ("received_centre_id", "status"), ("citizen_id", "submitted_at")]
 
 
 class DossierEvent(Model):

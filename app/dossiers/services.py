@@ -5,6 +5,7 @@ Every change is one transaction guarded by the dossier's version; its event is p
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -15,15 +16,18 @@ from app.accounts.models import Citizen
 from app.catalogue.eligibility import check_eligibility
 from app.catalogue.forms import FormField, validate_form
 from app.catalogue.models import Centre, CentreKind, Procedure
-from app.dossiers.codes import new_dossier_code, new_tracking_secret
+from app.dossiers.codes import new_dossier_code, new_tracking_secret, normalise_dossier_code
+from app.dossiers.deadlines import is_overdue
 from app.dossiers.lifecycle import FINISHED, may_transition
+from app.dossiers.lookup_limiter import FailedLookupLimiter
 from app.dossiers.models import ActorKind, Apology, Dossier, DossierEvent, DossierStatus, SupplementRequest
 from app.errors import DomainError, ErrorCode
 from app.events import EventBus
-from app.working_days import add_working_time, due_at, working_time_between
+from app.working_days import add_working_time, due_at, working_start, working_time_between
 
 MAX_NOTE = 2000
-MAX_SUPPLEMENT_ITEMS = 20
+MAX_ITEMS = 20
+MAX_ITEM_LENGTH = 300
 CODE_ATTEMPTS = 5
 
 
@@ -43,10 +47,6 @@ def citizen_dossiers_channel(citizen_id: int) -> str:
     return f"citizen:{citizen_id}:dossiers"
 
 
-def centre_dossiers_channel(centre_id: int) -> str:
-    return f"centre:{centre_id}:dossiers"
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -57,11 +57,34 @@ def _checked_note(note: str, field: str = "note") -> str:
     return note.strip()
 
 
+def _checked_items(items: list[str], field: str) -> list[str]:
+    """1 to 20 non-empty document names of reasonable length."""
+    cleaned = [item.strip() for item in items if item.strip()]
+    if not 1 <= len(cleaned) <= MAX_ITEMS or any(len(item) > MAX_ITEM_LENGTH for item in cleaned):
+        raise DomainError(ErrorCode.INVALID_SUPPLEMENT_ITEMS, field)
+    return cleaned
+
+
 class DossierService:
     """The only way dossiers change."""
 
     def __init__(self, bus: EventBus) -> None:
         self._bus = bus
+        self._failed_lookups = FailedLookupLimiter()
+
+    async def track(self, code: str, secret: str) -> Dossier | None:
+        """The dossier for public tracking when code and receipt secret match; None otherwise.
+
+        After 10 failed lookups of one code within an hour, even the right secret gets None for a while.
+        """
+        canonical = normalise_dossier_code(code)
+        if canonical is None or self._failed_lookups.blocked(canonical):
+            return None
+        dossier = await Dossier.get_or_none(code=canonical)
+        if dossier is None or not hmac.compare_digest(dossier.tracking_secret, secret.strip().upper()):
+            self._failed_lookups.record_failure(canonical)
+            return None
+        return dossier
 
     async def submit(self, citizen_id: int, procedure_code: str, centre_id: int, answers: object) -> Dossier:
         """File a dossier online: it waits in RECEIVING for intake by the centre."""
@@ -74,8 +97,9 @@ class DossierService:
         citizen = await Citizen.get(id=citizen_id)
         provincial_id = await Centre.filter(kind=CentreKind.PROVINCE).first().values_list("id", flat=True)
         verdict = check_eligibility(procedure, centre, citizen.residence_centre_id, provincial_id)  # type: ignore[attr-defined]
-        if not verdict.eligible:
-            raise DomainError(ErrorCode.CENTRE_NOT_ELIGIBLE, "centreId", reason=verdict.reason_vi)
+        if not verdict.eligible or verdict.handling_centre_id is None:
+            reason = {"vi": verdict.reason_vi, "en": verdict.reason_en}
+            raise DomainError(ErrorCode.CENTRE_NOT_ELIGIBLE, "centreId", reason=reason)
         form = validate_form([FormField.from_json(f) for f in procedure.form_fields], answers)
         now = _now()
         for _ in range(CODE_ATTEMPTS):
@@ -106,7 +130,7 @@ class DossierService:
         return dossier
 
     async def change_status(self, dossier: Dossier, target: DossierStatus, actor: Actor, note: str = "") -> Dossier:
-        """A plain status change by staff or the system (supplements and withdrawals have their own actions)."""
+        """A plain status change; requesting and supplying documents and withdrawing have their own actions."""
         if target is DossierStatus.SUPPLEMENT_REQUESTED:
             raise DomainError(ErrorCode.ILLEGAL_TRANSITION, "status")
         if dossier.status is DossierStatus.SUPPLEMENT_REQUESTED and target is DossierStatus.PROCESSING:
@@ -123,9 +147,7 @@ class DossierService:
         self, dossier: Dossier, staff_id: int, items: list[str], deadline: datetime, note: str = ""
     ) -> Dossier:
         """Ask the citizen for documents; the processing clock stops until they are supplied."""
-        cleaned = [item.strip() for item in items if item.strip()]
-        if not 1 <= len(cleaned) <= MAX_SUPPLEMENT_ITEMS or any(len(item) > MAX_NOTE for item in cleaned):
-            raise DomainError(ErrorCode.INVALID_SUPPLEMENT_ITEMS, "items")
+        cleaned = _checked_items(items, "items")
         if deadline <= _now():
             raise DomainError(ErrorCode.INVALID_DEADLINE, "deadline")
 
@@ -152,7 +174,7 @@ class DossierService:
         if request is None or dossier.status is not DossierStatus.SUPPLEMENT_REQUESTED:
             raise DomainError(ErrorCode.NO_OPEN_SUPPLEMENT_REQUEST, "code")
         note = _checked_note(note)
-        cleaned = [document.strip() for document in documents if document.strip()]
+        cleaned = _checked_items(documents, "documents")
 
         async def close_request(now: datetime) -> None:
             await SupplementRequest.filter(id=request.id).update(
@@ -166,7 +188,7 @@ class DossierService:
     async def record_apology(self, dossier: Dossier, staff_id: int, reason: str, promised_at: datetime) -> Apology:
         """A late dossier's apology with a new promised date; the citizen sees it on the dossier."""
         now = _now()
-        if dossier.due_at is None or dossier.status in FINISHED or (dossier.paused_at or now) <= dossier.due_at:
+        if dossier.status in FINISHED or not is_overdue(dossier, now):
             raise DomainError(ErrorCode.DOSSIER_NOT_LATE, "code")
         if promised_at <= now:
             raise DomainError(ErrorCode.INVALID_DEADLINE, "promisedAt")
@@ -183,7 +205,12 @@ class DossierService:
         if not may_transition(dossier.status, target, actor.kind):
             raise DomainError(ErrorCode.ILLEGAL_TRANSITION, "status")
         now = _now()
-        changes = {"status": target, "version": dossier.version + 1, **self._clock_changes(dossier, target, now)}
+        changes = {
+            "status": target,
+            "version": dossier.version + 1,
+            "updated_at": now,
+            **self._clock_changes(dossier, target, now),
+        }
         async with in_transaction():
             if not await Dossier.filter(id=dossier.id, version=dossier.version).update(**changes):
                 raise DomainError(ErrorCode.DOSSIER_CHANGED, "code")
@@ -202,15 +229,20 @@ class DossierService:
             due = due_at(now, dossier.processing_days) if dossier.processing_days is not None else None
             return {"received_at": now, "due_at": due}
         if target is DossierStatus.SUPPLEMENT_REQUESTED:
-            left = working_time_between(now, dossier.due_at) if dossier.due_at else None
-            return {"paused_at": now, "paused_remaining_seconds": int(left.total_seconds()) if left else None}
-        if dossier.status is DossierStatus.SUPPLEMENT_REQUESTED and target is DossierStatus.PROCESSING:
+            left = working_time_between(now, dossier.due_at) if dossier.due_at is not None else None
+            return {
+                "paused_at": now,
+                "paused_remaining_seconds": int(left.total_seconds()) if left is not None else None,
+            }
+        changes: dict = {}
+        if dossier.status is DossierStatus.SUPPLEMENT_REQUESTED:
+            changes = {"paused_at": None, "paused_remaining_seconds": None}
             remaining = dossier.paused_remaining_seconds
-            due = add_working_time(now, timedelta(seconds=remaining)) if remaining is not None else dossier.due_at
-            return {"paused_at": None, "paused_remaining_seconds": None, "due_at": due}
+            if target is DossierStatus.PROCESSING and remaining is not None:
+                changes["due_at"] = add_working_time(working_start(now), timedelta(seconds=remaining))
         if target in FINISHED:
-            return {"finished_at": now}
-        return {}
+            changes["finished_at"] = now
+        return changes
 
     @staticmethod
     async def _record(
@@ -236,8 +268,6 @@ class DossierService:
         channels = {
             dossier_channel(dossier.id),
             citizen_dossiers_channel(dossier.citizen_id),  # type: ignore[attr-defined]
-            centre_dossiers_channel(dossier.handling_centre_id),  # type: ignore[attr-defined]
-            centre_dossiers_channel(dossier.received_centre_id),  # type: ignore[attr-defined]
         }
         for channel in sorted(channels):
             await self._bus.publish(channel, message)

@@ -9,7 +9,7 @@ from tortoise import connections
 
 from app.accounts.models import Citizen
 from app.catalogue.models import Centre, Procedure
-from app.dossiers.codes import luhn_check_digit
+from app.dossiers.codes import format_code, new_tracking_secret
 from app.dossiers.lifecycle import FINISHED
 from app.dossiers.models import ActorKind, Dossier, DossierEvent, DossierStatus
 from app.working_days import add_working_time, due_at
@@ -35,9 +35,7 @@ ACTORS = {S.RECEIVING: ActorKind.CITIZEN, S.WITHDRAWN: ActorKind.CITIZEN}
 
 def _code(number: int, month: str) -> str:
     """Synthetic codes start with 99 (real ones with the year), so they never clash."""
-    body = "99" + month + f"{number:07d}"[-7:]
-    digits = body + luhn_check_digit(body)
-    return "-".join(digits[i : i + 4] for i in range(0, 12, 4))
+    return format_code("99" + month + f"{number:07d}"[-7:])
 
 
 def _timeline(path: list[DossierStatus], submitted: datetime, days: int, rng: random.Random) -> list[datetime]:
@@ -65,7 +63,7 @@ async def create_synthetic_dossiers(total: int, rng: random.Random, now: datetim
     events: list[DossierEvent] = []
     for number in range(next_id, next_id + total):
         procedure_id, processing_days, fee = rng.choice(procedures)
-        days = processing_days if processing_days is not None else 3
+        days = processing_days if processing_days is not None else 3  # for the timeline only: no due date
         path = rng.choices([path for _, path in OUTCOMES], weights)[0]
         submitted = now - timedelta(days=rng.uniform(0, 365))
         times = _timeline(path, submitted, days, rng)
@@ -75,7 +73,7 @@ async def create_synthetic_dossiers(total: int, rng: random.Random, now: datetim
             Dossier(
                 id=number,
                 code=_code(number, submitted.strftime("%m")),
-                tracking_secret="SYNTHE",
+                tracking_secret=new_tracking_secret(),
                 citizen_id=rng.choice(citizens),
                 procedure_id=procedure_id,
                 received_centre_id=centre,
@@ -86,7 +84,7 @@ async def create_synthetic_dossiers(total: int, rng: random.Random, now: datetim
                 submitted_online=rng.random() < 0.6,
                 submitted_at=submitted,
                 received_at=received,
-                due_at=due_at(received, days) if received else None,
+                due_at=due_at(received, processing_days) if received and processing_days is not None else None,
                 finished_at=times[-1] if path[-1] in FINISHED else None,
                 form_data={},
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from strawberry import relay
 
 from app.accounts.models import Citizen
+from app.catalogue.models import Centre
 
 UPDATE = """mutation($input: UpdateMyProfileInput!) { updateMyProfile(input: $input) {
   citizen { fullName locale } errors { code field message } } }"""
@@ -55,3 +56,15 @@ async def test_a_citizen_sees_only_their_own_account_by_id(gql, sign_in_citizen,
     assert own["data"]["node"] == {"__typename": "Citizen", "phone": "+84912000001"}
     for token in [bob["accessToken"], staff["accessToken"], None]:
         assert (await gql(NODE, {"id": alice_id}, token=token))["data"]["node"] is None
+
+
+async def test_citizen_sets_the_residence_centre(gql, sign_in_citizen, catalogue):
+    session = await sign_in_citizen()
+    centre = await Centre.get(code="06688")
+    update = """mutation($id: ID!) { updateMyProfile(input: {residenceCentreId: $id}) {
+      citizen { residenceCentre { code } } errors { code field } } }"""
+    done = await gql(update, {"id": str(relay.GlobalID("Centre", str(centre.id)))}, token=session["accessToken"])
+    assert done["data"]["updateMyProfile"] == {"citizen": {"residenceCentre": {"code": "06688"}}, "errors": []}
+    missing = await gql(update, {"id": str(relay.GlobalID("Centre", "99999"))}, token=session["accessToken"])
+    assert missing["data"]["updateMyProfile"]["errors"] == [{"code": "CENTRE_NOT_FOUND", "field": "residenceCentreId"}]
+    assert (await Citizen.get(phone="+84912345678")).residence_centre_id == centre.id

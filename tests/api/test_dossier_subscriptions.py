@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import AsyncExitStack
+from datetime import timedelta
 
 import httpx
 from httpx_ws import aconnect_ws
 from httpx_ws.transport import ASGIWebSocketTransport
 
+from app.accounts.identity import Viewer, ViewerKind
 from app.accounts.models import StaffRole
+from app.accounts.tokens import issue_access_token
 from tests.api.test_websocket import websocket
 from tests.dossier_data import APPLICANT, BAI_CHAY, BORDERLESS_5_DAYS, HA_LONG
 
@@ -86,3 +89,32 @@ async def test_unsubscribing_releases_the_queue(app, cast, sign_in_citizen):
         assert f"dossier:{dossier.id}" in bus._fan_out.queues
     await asyncio.sleep(0.1)
     assert f"dossier:{dossier.id}" not in bus._fan_out.queues
+
+
+async def test_each_update_reads_fresh_data(app, gql, cast, sign_in_citizen, sign_in_staff):
+    dossier = await app.state.services.dossiers.submit(cast.citizen.id, BORDERLESS_5_DAYS, cast.ha_long.id, APPLICANT)
+    citizen = (await sign_in_citizen(cast.citizen.phone))["accessToken"]
+    officer = (await sign_in_staff("officer@halong.vn", StaffRole.OFFICER, HA_LONG))["accessToken"]
+    timeline = "subscription($code: String!) { dossierUpdated(code: $code) { dossier { timeline { toStatus } } } }"
+    async with AsyncExitStack() as stack:
+        ws = await open_subscription(stack, app, citizen, timeline, {"code": dossier.code})
+        seen = []
+        for status in ("RECEIVED", "PROCESSING"):
+            await gql(UPDATE, {"code": dossier.code, "status": status}, token=officer)
+            message = await ws.receive_json(timeout=1)
+            seen.append([e["toStatus"] for e in message["payload"]["data"]["dossierUpdated"]["dossier"]["timeline"]])
+    assert seen == [["RECEIVING", "RECEIVED"], ["RECEIVING", "RECEIVED", "PROCESSING"]]
+
+
+async def test_updates_stop_when_the_token_expires(app, gql, cast, settings, sign_in_staff):
+    dossier = await app.state.services.dossiers.submit(cast.citizen.id, BORDERLESS_5_DAYS, cast.ha_long.id, APPLICANT)
+    officer = (await sign_in_staff("officer@halong.vn", StaffRole.OFFICER, HA_LONG))["accessToken"]
+    short, _ = issue_access_token(
+        Viewer(ViewerKind.CITIZEN, cast.citizen.id), settings.secret_key, timedelta(seconds=1)
+    )
+    async with AsyncExitStack() as stack:
+        ws = await open_subscription(stack, app, short, DOSSIER_UPDATED, {"code": dossier.code})
+        await asyncio.sleep(1.1)
+        await gql(UPDATE, {"code": dossier.code, "status": "RECEIVED"}, token=officer)
+        message = await ws.receive_json(timeout=2)
+    assert message["payload"]["errors"][0]["extensions"]["code"] == "TOKEN_EXPIRED"

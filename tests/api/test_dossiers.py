@@ -12,8 +12,8 @@ from strawberry import relay
 from app.accounts.models import StaffRole
 from app.catalogue.models import Centre
 from app.dossiers.codes import normalise_dossier_code
-from app.dossiers.models import Dossier, DossierEvent, DossierStatus
-from app.working_days import add_working_time, due_at
+from app.dossiers.models import Dossier, DossierEvent, DossierStatus, SupplementRequest
+from app.working_days import LOCAL_TZ, add_working_time, due_at
 from tests.dossier_data import APPLICANT, BAI_CHAY, BORDERLESS_5_DAYS, HA_LONG, RESIDENCE_BOUND
 
 DOSSIER_FIELDS = """code status portalStatus trackingSecret feeVnd dueAt isOverdue finishedEarly formFields
@@ -252,3 +252,83 @@ async def test_listing_runs_a_fixed_number_of_statements(app, gql, cast, officer
     ]
     # COUNT, the page, procedures, centres, timeline events: the same five whatever the page size.
     assert len(statements) == 5, [r.getMessage()[:80] for r in statements]
+
+
+async def test_receiving_centre_staff_do_intake_only(gql, cast, citizen_token, sign_in_staff):
+    code = (await submit(gql, citizen_token, cast.bai_chay))["dossier"]["code"]  # handled by Hạ Long
+    receiver = (await sign_in_staff("o2@baichay.vn", StaffRole.OFFICER, BAI_CHAY))["accessToken"]
+    taken = (await gql(UPDATE, {"code": code, "status": "RECEIVED"}, token=receiver))["data"]["updateDossierStatus"]
+    assert taken["errors"] == [] and taken["dossier"]["status"] == "RECEIVED"
+    refused = await gql(UPDATE, {"code": code, "status": "PROCESSING"}, token=receiver)
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert (await Dossier.get(code=code)).status is DossierStatus.RECEIVED
+
+
+async def test_times_without_an_offset_are_vietnamese_local_time(gql, cast, citizen_token, officer_token):
+    code = (await submit(gql, citizen_token, cast.ha_long))["dossier"]["code"]
+    for status in ("RECEIVED", "PROCESSING"):
+        await gql(UPDATE, {"code": code, "status": status}, token=officer_token)
+    local_deadline = (datetime.now(UTC) + timedelta(days=3)).astimezone(LOCAL_TZ).replace(tzinfo=None, microsecond=0)
+    paused = await gql(REQUEST_SUPPLEMENT, {"code": code, "deadline": local_deadline.isoformat()}, token=officer_token)
+    assert paused["data"]["requestSupplement"]["errors"] == []
+    stored = await SupplementRequest.get(dossier__code=code)
+    assert stored.deadline == local_deadline.replace(tzinfo=LOCAL_TZ)
+
+
+async def test_ineligible_centre_is_explained_in_english(gql, cast, citizen_token):
+    birth = {**APPLICANT, "childName": "Nguyễn Minh An", "childBirthDate": "2026-11-20"}
+    variables = {"input": {"procedureCode": RESIDENCE_BOUND, "centreId": centre_id(cast.bai_chay), "formFields": birth}}
+    refused = (await gql(SUBMIT, variables, token=citizen_token, locale="en"))["data"]["submitDossier"]
+    assert refused["errors"][0]["message"] == (
+        "This centre cannot take this procedure. "
+        "Residence-bound procedure: only the centre of your registered residence can take it."
+    )
+
+
+async def test_guessing_the_receipt_secret_locks_public_tracking(gql, cast, citizen_token):
+    dossier = (await submit(gql, citizen_token, cast.ha_long))["dossier"]
+    for guess in range(10):
+        assert (await gql(TRACK, {"code": dossier["code"], "secret": f"WRONG{guess:03d}"}))["data"][
+            "trackDossier"
+        ] is None
+    right = {"code": dossier["code"], "secret": dossier["trackingSecret"]}
+    assert (await gql(TRACK, right))["data"]["trackDossier"] is None
+
+
+async def test_paused_dossiers_follow_their_frozen_clock_in_the_overdue_filter(gql, cast, citizen_token, officer_token):
+    code = (await submit(gql, citizen_token, cast.ha_long))["dossier"]["code"]
+    for status in ("RECEIVED", "PROCESSING"):
+        await gql(UPDATE, {"code": code, "status": status}, token=officer_token)
+    deadline = (datetime.now(UTC) + timedelta(days=5)).isoformat()
+    await gql(REQUEST_SUPPLEMENT, {"code": code, "deadline": deadline}, token=officer_token)
+    # The due date has passed in calendar time, but three working days were left when the clock stopped.
+    await Dossier.filter(code=code).update(
+        due_at=datetime.now(UTC) - timedelta(days=1), paused_remaining_seconds=3 * 86400
+    )
+    query = "query($c: ID!, $o: Boolean!) { centreDossiers(centreId: $c, overdue: $o) { totalCount } }"
+    counts = [
+        (await gql(query, {"c": centre_id(cast.ha_long), "o": flag}, token=officer_token))["data"]["centreDossiers"]
+        for flag in (True, False)
+    ]
+    assert counts == [{"totalCount": 0}, {"totalCount": 1}]
+
+
+async def test_withdrawing_while_documents_are_requested_clears_the_stopped_clock(
+    gql, cast, citizen_token, officer_token
+):
+    code = (await submit(gql, citizen_token, cast.ha_long))["dossier"]["code"]
+    for status in ("RECEIVED", "PROCESSING"):
+        await gql(UPDATE, {"code": code, "status": status}, token=officer_token)
+    deadline = (datetime.now(UTC) + timedelta(days=5)).isoformat()
+    await gql(REQUEST_SUPPLEMENT, {"code": code, "deadline": deadline}, token=officer_token)
+    supply_nothing = """mutation($code: String!) { supplyDocuments(input: {code: $code, documents: [" "]}) {
+      errors { code field } } }"""
+    refused = (await gql(supply_nothing, {"code": code}, token=citizen_token))["data"]["supplyDocuments"]
+    assert refused["errors"] == [{"code": "INVALID_SUPPLEMENT_ITEMS", "field": "documents"}]
+    withdraw = (
+        "mutation($c: String!) { withdrawDossier(input: {code: $c}) { dossier { status timeRemaining { days } } } }"
+    )
+    done = (await gql(withdraw, {"c": code}, token=citizen_token))["data"]["withdrawDossier"]["dossier"]
+    assert done == {"status": "WITHDRAWN", "timeRemaining": None}
+    stored = await Dossier.get(code=code)
+    assert stored.paused_at is None and stored.paused_remaining_seconds is None and stored.finished_at is not None
