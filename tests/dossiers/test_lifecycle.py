@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from itertools import product
 
@@ -67,3 +68,21 @@ async def test_a_stale_copy_cannot_overwrite_a_newer_change(app, cast, dossier):
         await service.change_status(stale, DossierStatus.DENIED, Actor(ActorKind.STAFF, cast.officer.id))
     assert refused.value.code is ErrorCode.DOSSIER_CHANGED
     assert (await Dossier.get(id=dossier.id)).status is DossierStatus.RECEIVED
+
+
+async def test_events_go_out_only_for_committed_changes(app, cast, dossier):
+    service = app.state.services.dossiers
+    async with app.state.services.bus.subscribe(f"dossier:{dossier.id}") as messages:
+        stale = await Dossier.get(id=dossier.id)
+        await service.change_status(dossier, DossierStatus.RECEIVED, Actor(ActorKind.STAFF, cast.officer.id))
+        for refused in (DossierStatus.DENIED, DossierStatus.RETURNED):
+            with pytest.raises(DomainError):
+                await service.change_status(
+                    stale if refused is DossierStatus.DENIED else dossier,
+                    refused,
+                    Actor(ActorKind.STAFF, cast.officer.id),
+                )
+        published = [await asyncio.wait_for(anext(messages), 1)]
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(anext(messages), 0.2)
+    assert [m["dossierId"] for m in published] == [dossier.id]
