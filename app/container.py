@@ -9,6 +9,10 @@ from app.dossiers.services import DossierService
 from app.events import EventBus, build_event_bus
 from app.settings import Settings
 from app.sms import HttpSmsSender, LogSmsSender, SmsSender
+from geo.gazetteer import GazetteerGeocoder
+from geo.geocoding import Geocoder, GeocoderChain, NominatimGeocoder
+from geo.nearest import NearestCentres
+from geo.routing import EstimateEngine, OsrmEngine
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,8 @@ class Services:
     sign_in_codes: SignInCodes
     bus: EventBus
     dossiers: DossierService
+    geocoder: GeocoderChain
+    nearest_centres: NearestCentres
 
 
 def build_services(settings: Settings, sms: SmsSender | None = None) -> Services:
@@ -37,4 +43,14 @@ def build_services(settings: Settings, sms: SmsSender | None = None) -> Services
         sign_in_codes=SignInCodes(settings, sms),
         bus=bus,
         dossiers=DossierService(bus),
+        geocoder=build_geocoder(settings),
+        nearest_centres=NearestCentres(OsrmEngine(settings.osrm_url) if settings.osrm_url else EstimateEngine()),
     )
+
+
+def build_geocoder(settings: Settings) -> GeocoderChain:
+    """Nominatim when NOMINATIM_URL is set, then the offline gazetteer."""
+    nominatim: list[Geocoder] = (
+        [NominatimGeocoder(settings.nominatim_url, settings.geo_user_agent)] if settings.nominatim_url else []
+    )
+    return GeocoderChain(*nominatim, GazetteerGeocoder())

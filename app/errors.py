@@ -35,6 +35,8 @@ class ErrorCode(StrEnum):
     INVALID_DEADLINE = "INVALID_DEADLINE"
     DOSSIER_NOT_LATE = "DOSSIER_NOT_LATE"
     INVALID_NOTE = "INVALID_NOTE"
+    ADDRESS_NOT_FOUND = "ADDRESS_NOT_FOUND"
+    RESIDENCE_REQUIRED = "RESIDENCE_REQUIRED"
 
 
 MESSAGES: dict[ErrorCode, dict[str, str]] = {
@@ -145,6 +147,14 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
     ErrorCode.INVALID_NOTE: {
         "vi": "Nội dung tối đa 2000 ký tự.",
         "en": "The text must be at most 2000 characters long.",
+    },
+    ErrorCode.ADDRESS_NOT_FOUND: {
+        "vi": "Không tìm thấy địa chỉ này ở Quảng Ninh. Hãy ghi rõ phường, xã hoặc đặc khu.",
+        "en": "This address was not found in Quảng Ninh. Name the ward, commune or special zone.",
+    },
+    ErrorCode.RESIDENCE_REQUIRED: {
+        "vi": "Thủ tục theo địa bàn: hãy đăng nhập và cập nhật nơi cư trú để biết trung tâm tiếp nhận.",
+        "en": "Residence-bound procedure: sign in and set your registered residence to find the centre that takes it.",
     },
 }
 

@@ -47,6 +47,9 @@ class Settings:
     graphiql: bool | None = None
     sms_gateway_url: str = ""
     sms_gateway_token: str = ""
+    osrm_url: str = ""
+    nominatim_url: str = ""
+    geo_user_agent: str = "dichvucong-quangninh/0.1 (public administration service centres app)"
 
     @property
     def is_production(self) -> bool:

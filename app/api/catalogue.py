@@ -10,6 +10,7 @@ from strawberry import relay
 from tortoise.functions import Count
 
 from app.api.context import Info
+from app.api.errors import bad_input
 from app.api.ids import database_id, database_ids
 from app.api.pagination import After, Connection, First, build_connection, page_window, paginate_queryset
 from app.catalogue import models
@@ -170,6 +171,25 @@ class Sector:
     procedure_count: int = strawberry.field(description="Procedures in this sector.")
 
 
+@strawberry.input(description="A map area: the centres whose position lies inside (edges included).")
+class BoundingBoxInput:
+    south: float = strawberry.field(description="Southern edge, latitude -90 to 90.")
+    west: float = strawberry.field(description="Western edge, longitude -180 to 180.")
+    north: float = strawberry.field(description="Northern edge, latitude, not below `south`.")
+    east: float = strawberry.field(description="Eastern edge, longitude, not below `west`.")
+
+    def filters(self) -> dict[str, float]:
+        """Tortoise filters for the box; BAD_USER_INPUT when it is not a box."""
+        if not (-90 <= self.south <= self.north <= 90 and -180 <= self.west <= self.east <= 180):
+            raise bad_input("`boundingBox` needs -90 <= south <= north <= 90 and -180 <= west <= east <= 180.")
+        return {
+            "latitude__gte": self.south,
+            "latitude__lte": self.north,
+            "longitude__gte": self.west,
+            "longitude__lte": self.east,
+        }
+
+
 @strawberry.type
 class CatalogueQuery:
     @strawberry.field(
@@ -221,17 +241,22 @@ class CatalogueQuery:
         rows = await models.Procedure.annotate(count=Count("id")).group_by("sector").values_list("sector", "count")
         return [Sector(name=name, procedure_count=count) for name, count in sorted(rows, key=lambda r: fold(r[0]))]
 
-    @strawberry.field(description="Service centres ordered by name, optionally of one kind.")
+    @strawberry.field(description="Service centres ordered by name, optionally of one kind or in one map area.")
     async def centres(
         self,
         info: Info,
         kind: Annotated[CentreKind | None, strawberry.argument(description="Only centres of this kind.")] = None,
+        bounding_box: Annotated[
+            BoundingBoxInput | None, strawberry.argument(description="Only centres inside this map area.")
+        ] = None,
         first: First = None,
         after: After = None,
     ) -> Connection[Centre]:
         queryset = models.Centre.all().order_by("name_folded", "id")
         if kind is not None:
             queryset = queryset.filter(kind=kind)
+        if bounding_box is not None:
+            queryset = queryset.filter(**bounding_box.filters())
         return await paginate_queryset(info, queryset, first, after, Centre.from_model)
 
     @strawberry.field(description="A centre by its ID, null when unknown.")

@@ -10,6 +10,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry import relay
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -26,6 +27,7 @@ from app.api.context import Info
 from app.api.dossiers import DossiersMutation, DossiersQuery, DossiersSubscription
 from app.api.errors import ApiErrorCode
 from app.api.extensions import CodedErrors, FreshLoaders, is_unexpected
+from app.api.geo import GeoQuery
 from app.settings import Settings
 
 logger = logging.getLogger("app.api")
@@ -35,7 +37,7 @@ CACHE_SIZE = 1024
 
 
 @strawberry.type(description="Everything the app can read.")
-class Query(AccountsQuery, CatalogueQuery, DossiersQuery):
+class Query(AccountsQuery, CatalogueQuery, DossiersQuery, GeoQuery):
     @strawberry.field(description="Any object by its global ID (null when unknown or not visible to you).")
     async def node(
         self, info: Info, id: Annotated[relay.GlobalID, strawberry.argument(description="The object's ID.")]
@@ -69,11 +71,16 @@ class AppSchema(strawberry.Schema):
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema with the guard rails `settings` ask for."""
+    # Rule classes built once: QueryDepthLimiter and friends make new classes per instance, which would give
+    # ValidationCache a new key on every request.
+    guard_rules = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+    ]
     extensions: list = [
         functools.partial(ParserCache, maxsize=CACHE_SIZE),
+        functools.partial(AddValidationRules, validation_rules=guard_rules),
         functools.partial(ValidationCache, maxsize=CACHE_SIZE),
-        functools.partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
-        functools.partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
         functools.partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
         FreshLoaders,
         functools.partial(CodedErrors, mask_unexpected=settings.is_production),

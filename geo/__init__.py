@@ -1,0 +1,1 @@
+"""Geography: geocoding addresses, travel times to centres, and the nearest-centre search."""
