@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.accounts.sign_in_codes import SignInCodes
+from app.appointments.services import AppointmentService
 from app.dossiers.services import DossierService
 from app.events import EventBus, build_event_bus
 from app.settings import Settings
@@ -24,6 +25,7 @@ class Services:
     sign_in_codes: SignInCodes
     bus: EventBus
     dossiers: DossierService
+    appointments: AppointmentService
     geocoder: GeocoderChain
     nearest_centres: NearestCentres
 
@@ -43,6 +45,7 @@ def build_services(settings: Settings, sms: SmsSender | None = None) -> Services
         sign_in_codes=SignInCodes(settings, sms),
         bus=bus,
         dossiers=DossierService(bus),
+        appointments=AppointmentService(bus),
         geocoder=build_geocoder(settings),
         nearest_centres=NearestCentres(OsrmEngine(settings.osrm_url) if settings.osrm_url else EstimateEngine()),
     )

@@ -16,6 +16,7 @@ MODEL_MODULES = [
     "app.catalogue.models",
     "app.accounts.models",
     "app.dossiers.models",
+    "app.appointments.models",
 ]
 MIGRATIONS_MODULE = "app.migrations"
 

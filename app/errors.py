@@ -37,6 +37,16 @@ class ErrorCode(StrEnum):
     INVALID_NOTE = "INVALID_NOTE"
     ADDRESS_NOT_FOUND = "ADDRESS_NOT_FOUND"
     RESIDENCE_REQUIRED = "RESIDENCE_REQUIRED"
+    SLOT_FULL = "SLOT_FULL"
+    CENTRE_CLOSED = "CENTRE_CLOSED"
+    SLOT_IN_PAST = "SLOT_IN_PAST"
+    NOT_A_SLOT = "NOT_A_SLOT"
+    TOO_MANY_BOOKINGS = "TOO_MANY_BOOKINGS"
+    BEYOND_HORIZON = "BEYOND_HORIZON"
+    INVALID_SLOT_RANGE = "INVALID_SLOT_RANGE"
+    INVALID_CAPACITY = "INVALID_CAPACITY"
+    APPOINTMENT_NOT_FOUND = "APPOINTMENT_NOT_FOUND"
+    APPOINTMENT_NOT_ACTIVE = "APPOINTMENT_NOT_ACTIVE"
 
 
 MESSAGES: dict[ErrorCode, dict[str, str]] = {
@@ -155,6 +165,46 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
     ErrorCode.RESIDENCE_REQUIRED: {
         "vi": "Thủ tục theo địa bàn: hãy đăng nhập và cập nhật nơi cư trú để biết trung tâm tiếp nhận.",
         "en": "Residence-bound procedure: sign in and set your registered residence to find the centre that takes it.",
+    },
+    ErrorCode.SLOT_FULL: {
+        "vi": "Khung giờ này đã hết chỗ. Vui lòng chọn khung giờ khác.",
+        "en": "This slot is full. Choose another one.",
+    },
+    ErrorCode.CENTRE_CLOSED: {
+        "vi": "Trung tâm không làm việc vào ngày này.",
+        "en": "The centre is closed on this day.",
+    },
+    ErrorCode.SLOT_IN_PAST: {
+        "vi": "Khung giờ đã qua hoặc quá gần: cần đặt trước ít nhất 2 giờ.",
+        "en": "The slot is past or too soon: book at least 2 hours ahead.",
+    },
+    ErrorCode.NOT_A_SLOT: {
+        "vi": "Thời điểm này không phải khung giờ tiếp nhận của trung tâm.",
+        "en": "This time is not one of the centre's slots.",
+    },
+    ErrorCode.TOO_MANY_BOOKINGS: {
+        "vi": "Bạn đã có lịch hẹn cho thủ tục này trong ngày.",
+        "en": "You already have a booking for this procedure on that day.",
+    },
+    ErrorCode.BEYOND_HORIZON: {
+        "vi": "Chỉ đặt được lịch trong vòng 30 ngày tới.",
+        "en": "Bookings open only 30 days ahead.",
+    },
+    ErrorCode.INVALID_SLOT_RANGE: {
+        "vi": "Khoảng ngày không hợp lệ: từ hôm nay, 1 đến 31 ngày.",
+        "en": "Invalid date range: from today, 1 to 31 days.",
+    },
+    ErrorCode.INVALID_CAPACITY: {
+        "vi": "Số chỗ mỗi khung giờ phải từ 0 đến 100.",
+        "en": "Places per slot must be 0 to 100.",
+    },
+    ErrorCode.APPOINTMENT_NOT_FOUND: {
+        "vi": "Không tìm thấy lịch hẹn.",
+        "en": "The appointment was not found.",
+    },
+    ErrorCode.APPOINTMENT_NOT_ACTIVE: {
+        "vi": "Lịch hẹn đã bị hủy hoặc đã hoàn tất.",
+        "en": "The appointment is cancelled or already finished.",
     },
 }
 

@@ -24,6 +24,11 @@ def _holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("VN", years=year))
 
 
+def is_public_holiday(day: date) -> bool:
+    """A Vietnamese public holiday (Tết included)."""
+    return day in _holidays(day.year)
+
+
 def is_working_day(day: date) -> bool:
     """Monday to Friday, and not a Vietnamese public holiday."""
     return day.weekday() < 5 and day not in _holidays(day.year)

@@ -22,6 +22,7 @@ from strawberry.types import ExecutionContext
 from strawberry.types.base import StrawberryObjectDefinition
 
 from app.api.accounts import AccountsMutation, AccountsQuery
+from app.api.appointments import AppointmentsMutation, AppointmentsQuery, AppointmentsSubscription
 from app.api.catalogue import CatalogueQuery
 from app.api.context import Info
 from app.api.dossiers import DossiersMutation, DossiersQuery, DossiersSubscription
@@ -37,7 +38,7 @@ CACHE_SIZE = 1024
 
 
 @strawberry.type(description="Everything the app can read.")
-class Query(AccountsQuery, CatalogueQuery, DossiersQuery, GeoQuery):
+class Query(AccountsQuery, AppointmentsQuery, CatalogueQuery, DossiersQuery, GeoQuery):
     @strawberry.field(description="Any object by its global ID (null when unknown or not visible to you).")
     async def node(
         self, info: Info, id: Annotated[relay.GlobalID, strawberry.argument(description="The object's ID.")]
@@ -49,12 +50,12 @@ class Query(AccountsQuery, CatalogueQuery, DossiersQuery, GeoQuery):
 
 
 @strawberry.type(description="Everything the app can change.")
-class Mutation(AccountsMutation, DossiersMutation):
+class Mutation(AccountsMutation, AppointmentsMutation, DossiersMutation):
     pass
 
 
 @strawberry.type(description="Live updates over websockets (graphql-transport-ws).")
-class Subscription(DossiersSubscription):
+class Subscription(AppointmentsSubscription, DossiersSubscription):
     pass
 
 

@@ -1,0 +1,267 @@
+"""Appointment queries, mutations and the staff's live booking feed."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import date, datetime
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+
+from app.accounts.models import StaffRole
+from app.api.arguments import Input, local_if_naive
+from app.api.context import Info
+from app.api.enums import described_enum
+from app.api.errors import UserError, returns_user_errors
+from app.api.ids import database_id
+from app.api.permissions import require_citizen, require_staff_of
+from app.appointments import models
+from app.appointments.models import AppointmentStatus
+from app.appointments.services import centre_bookings_channel, qr_payload
+from app.errors import DomainError, ErrorCode
+
+described_enum(
+    AppointmentStatus,
+    "AppointmentStatus",
+    "Where an appointment stands.",
+    {
+        AppointmentStatus.BOOKED: "A place is held for the citizen.",
+        AppointmentStatus.CANCELLED: "Cancelled by the citizen; the place was freed.",
+        AppointmentStatus.CHECKED_IN: "The citizen arrived and the centre scanned the ticket.",
+        AppointmentStatus.NO_SHOW: "The centre recorded that the citizen did not come.",
+    },
+)
+
+CentreId = Annotated[relay.GlobalID, strawberry.argument(description="The centre's ID.")]
+
+
+@strawberry.type(description="A booked visit to a centre.")
+class Appointment:
+    id: relay.GlobalID = strawberry.field(description="The appointment's ID.")
+    ticket: str = strawberry.field(description="Short code the citizen shows at the centre.")
+    qr_payload: str = strawberry.field(description="Text to render as a QR code for the centre's scanner.")
+    status: AppointmentStatus = strawberry.field(description="Where the appointment stands.")
+    starts_at: datetime = strawberry.field(description="Slot start (30 minutes long).")
+    centre_id: relay.GlobalID = strawberry.field(description="The centre's ID.")
+    procedure_code: str = strawberry.field(description="National code of the procedure.")
+
+    @classmethod
+    async def from_model(cls, appointment: models.Appointment) -> Appointment:
+        await appointment.fetch_related("procedure")
+        return cls(
+            id=relay.GlobalID("Appointment", str(appointment.id)),
+            ticket=appointment.ticket,
+            qr_payload=qr_payload(appointment.ticket),
+            status=appointment.status,
+            starts_at=appointment.starts_at,
+            centre_id=relay.GlobalID("Centre", str(appointment.centre_id)),  # type: ignore[attr-defined]
+            procedure_code=appointment.procedure.code,
+        )
+
+
+@strawberry.type(description="A bookable slot with places left.")
+class AppointmentSlot:
+    starts_at: datetime = strawberry.field(description="Slot start (30 minutes long).")
+    remaining: int = strawberry.field(description="Places left.")
+    capacity: int = strawberry.field(description="Places in the slot.")
+
+
+@strawberry.type(description="Result of `availableSlots`.")
+class AvailableSlotsPayload:
+    slots: list[AppointmentSlot] = strawberry.field(default_factory=list, description="Slots, earliest first.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description="Business failures.")
+
+
+@strawberry.type(description="Result of an appointment mutation.")
+class AppointmentPayload:
+    appointment: Appointment | None = strawberry.field(default=None, description="The appointment after the change.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description="Business failures.")
+
+
+@strawberry.type(description="Result of `addCentreClosure` and `setCentreCapacity`.")
+class CentreSchedulePayload:
+    ok: bool = strawberry.field(default=False, description="True when the change was recorded.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description="Business failures.")
+
+
+@strawberry.type(description="A change of a booking at the centre.")
+class BookingUpdate:
+    kind: str = strawberry.field(description="BOOKED, CANCELLED, RESCHEDULED or CHECKED_IN.")
+    appointment: Appointment = strawberry.field(description="The appointment as it is now.")
+
+
+@strawberry.input(description="Book a slot at a centre.")
+class BookAppointmentInput:
+    centre_id: relay.GlobalID = strawberry.field(description="The centre's ID.")
+    procedure_code: str = strawberry.field(description="National code of the procedure.")
+    starts_at: datetime = strawberry.field(description="Slot start from `availableSlots` (no offset = local time).")
+    dossier_code: str | None = strawberry.field(default=None, description="One's own dossier to bring (optional).")
+
+
+@strawberry.input(description="Cancel one's own appointment.")
+class CancelAppointmentInput:
+    id: relay.GlobalID = strawberry.field(description="The appointment's ID.")
+
+
+@strawberry.input(description="Move one's own appointment to another slot.")
+class RescheduleAppointmentInput:
+    id: relay.GlobalID = strawberry.field(description="The appointment's ID.")
+    starts_at: datetime = strawberry.field(description="The new slot start (no offset = local time).")
+
+
+@strawberry.input(description="Check a citizen in at your centre.")
+class CheckInAppointmentInput:
+    centre_id: relay.GlobalID = strawberry.field(description="Your centre's ID.")
+    ticket: str = strawberry.field(description="The ticket code or the scanned QR payload.")
+
+
+@strawberry.input(description="Record that a citizen did not come.")
+class MarkNoShowInput:
+    id: relay.GlobalID = strawberry.field(description="The appointment's ID.")
+
+
+@strawberry.input(description="Close a centre for appointments on one date (managers).")
+class AddCentreClosureInput:
+    centre_id: relay.GlobalID = strawberry.field(description="The centre's ID.")
+    date: date = strawberry.field(description="The closed date (local).")
+    reason: str = strawberry.field(default="", description="Why (shown to staff).")
+
+
+@strawberry.input(description="Set the places per slot of a centre (managers).")
+class SetCentreCapacityInput:
+    centre_id: relay.GlobalID = strawberry.field(description="The centre's ID.")
+    per_slot: int = strawberry.field(description="Places per 30-minute slot, 0 to 100.")
+
+
+async def _own(info: Info, global_id: relay.GlobalID) -> models.Appointment:
+    viewer = require_citizen(info)
+    appointment = await models.Appointment.get_or_none(id=database_id(global_id, "Appointment"), citizen_id=viewer.id)
+    if appointment is None:
+        raise DomainError(ErrorCode.APPOINTMENT_NOT_FOUND, "id")
+    return appointment
+
+
+@strawberry.type
+class AppointmentsQuery:
+    @strawberry.field(description="Slots of a centre with places left, honouring 2 hours' notice and 30 days ahead.")
+    @returns_user_errors(AvailableSlotsPayload)
+    async def available_slots(
+        self,
+        info: Info,
+        centre_id: CentreId,
+        procedure_code: Annotated[str, strawberry.argument(description="National code of the procedure.")],
+        from_: Annotated[date, strawberry.argument(name="from", description="First local date.")],
+        days: Annotated[int, strawberry.argument(description="How many dates, 1 to 31.")] = 7,
+    ) -> AvailableSlotsPayload:
+        slots = await info.context.services.appointments.available_slots(
+            database_id(centre_id, "Centre"), procedure_code, from_, days
+        )
+        return AvailableSlotsPayload(
+            slots=[AppointmentSlot(starts_at=s.starts_at, remaining=s.remaining, capacity=s.capacity) for s in slots]
+        )
+
+    @strawberry.field(description="Appointments of your centre on one local date (staff of the centre).")
+    async def centre_appointments(
+        self,
+        info: Info,
+        centre_id: CentreId,
+        date: Annotated[date, strawberry.argument(description="The local date.")],
+        status: Annotated[
+            AppointmentStatus | None, strawberry.argument(description="Only this status (default: all).")
+        ] = None,
+    ) -> list[Appointment]:
+        centre = database_id(centre_id, "Centre")
+        require_staff_of(info, centre)
+        queryset = models.Appointment.filter(centre_id=centre, local_day=date)
+        if status is not None:
+            queryset = queryset.filter(status=status)
+        rows = await queryset.order_by("starts_at", "id").limit(500).select_related("procedure")
+        return [await Appointment.from_model(row) for row in rows]
+
+
+@strawberry.type
+class AppointmentsMutation:
+    @strawberry.mutation(description="Book a slot: one active booking per procedure and day.")
+    @returns_user_errors(AppointmentPayload)
+    async def book_appointment(self, info: Info, input: Input[BookAppointmentInput]) -> AppointmentPayload:
+        viewer = require_citizen(info)
+        dossier_id = None
+        if input.dossier_code:
+            from app.dossiers.codes import normalise_dossier_code
+            from app.dossiers.models import Dossier
+
+            code = normalise_dossier_code(input.dossier_code)
+            dossier = await Dossier.get_or_none(code=code, citizen_id=viewer.id) if code else None
+            if dossier is None:
+                raise DomainError(ErrorCode.DOSSIER_NOT_FOUND, "dossierCode")
+            dossier_id = dossier.id
+        appointment = await info.context.services.appointments.book(
+            viewer.id,
+            database_id(input.centre_id, "Centre"),
+            input.procedure_code,
+            local_if_naive(input.starts_at),
+            dossier_id,
+        )
+        return AppointmentPayload(appointment=await Appointment.from_model(appointment))
+
+    @strawberry.mutation(description="Cancel one's own appointment; the place is freed.")
+    @returns_user_errors(AppointmentPayload)
+    async def cancel_appointment(self, info: Info, input: Input[CancelAppointmentInput]) -> AppointmentPayload:
+        appointment = await info.context.services.appointments.cancel(await _own(info, input.id))
+        return AppointmentPayload(appointment=await Appointment.from_model(appointment))
+
+    @strawberry.mutation(description="Move one's own appointment; on failure the old booking stays.")
+    @returns_user_errors(AppointmentPayload)
+    async def reschedule_appointment(self, info: Info, input: Input[RescheduleAppointmentInput]) -> AppointmentPayload:
+        appointment = await info.context.services.appointments.reschedule(
+            await _own(info, input.id), local_if_naive(input.starts_at)
+        )
+        return AppointmentPayload(appointment=await Appointment.from_model(appointment))
+
+    @strawberry.mutation(description="Check in the holder of a ticket at your centre (staff).")
+    @returns_user_errors(AppointmentPayload)
+    async def check_in_appointment(self, info: Info, input: Input[CheckInAppointmentInput]) -> AppointmentPayload:
+        centre = database_id(input.centre_id, "Centre")
+        require_staff_of(info, centre)
+        appointment = await info.context.services.appointments.check_in(centre, input.ticket)
+        return AppointmentPayload(appointment=await Appointment.from_model(appointment))
+
+    @strawberry.mutation(description="Record that the citizen did not come (staff of the centre).")
+    @returns_user_errors(AppointmentPayload)
+    async def mark_no_show(self, info: Info, input: Input[MarkNoShowInput]) -> AppointmentPayload:
+        appointment = await models.Appointment.get_or_none(id=database_id(input.id, "Appointment"))
+        if appointment is None:
+            raise DomainError(ErrorCode.APPOINTMENT_NOT_FOUND, "id")
+        require_staff_of(info, appointment.centre_id)  # type: ignore[attr-defined]
+        appointment = await info.context.services.appointments.mark_no_show(appointment)
+        return AppointmentPayload(appointment=await Appointment.from_model(appointment))
+
+    @strawberry.mutation(description="Close your centre for appointments on one date (managers).")
+    @returns_user_errors(CentreSchedulePayload)
+    async def add_centre_closure(self, info: Info, input: Input[AddCentreClosureInput]) -> CentreSchedulePayload:
+        centre = database_id(input.centre_id, "Centre")
+        require_staff_of(info, centre, StaffRole.MANAGER, StaffRole.ADMIN)
+        await info.context.services.appointments.add_closure(centre, input.date, input.reason)
+        return CentreSchedulePayload(ok=True)
+
+    @strawberry.mutation(description="Set the places per slot of your centre (managers).")
+    @returns_user_errors(CentreSchedulePayload)
+    async def set_centre_capacity(self, info: Info, input: Input[SetCentreCapacityInput]) -> CentreSchedulePayload:
+        centre = database_id(input.centre_id, "Centre")
+        require_staff_of(info, centre, StaffRole.MANAGER, StaffRole.ADMIN)
+        await info.context.services.appointments.set_capacity(centre, input.per_slot)
+        return CentreSchedulePayload(ok=True)
+
+
+@strawberry.type
+class AppointmentsSubscription:
+    @strawberry.subscription(description="Bookings, cancellations, moves and check-ins at a centre (its staff).")
+    async def centre_bookings(self, info: Info, centre_id: CentreId) -> AsyncGenerator[BookingUpdate, None]:
+        centre = database_id(centre_id, "Centre")
+        require_staff_of(info, centre)
+        async with info.context.services.bus.subscribe(centre_bookings_channel(centre)) as messages:
+            async for message in messages:
+                appointment = await models.Appointment.get_or_none(id=message["appointmentId"], centre_id=centre)
+                if appointment is not None:
+                    yield BookingUpdate(kind=message["kind"], appointment=await Appointment.from_model(appointment))

@@ -1,0 +1,1 @@
+"""Appointment booking at the centres: schedules, slots with a capacity, tickets."""
