@@ -109,12 +109,13 @@ async def test_each_update_reads_fresh_data(app, gql, cast, sign_in_citizen, sig
 async def test_updates_stop_when_the_token_expires(app, gql, cast, settings, sign_in_staff):
     dossier = await app.state.services.dossiers.submit(cast.citizen.id, BORDERLESS_5_DAYS, cast.ha_long.id, APPLICANT)
     officer = (await sign_in_staff("officer@halong.vn", StaffRole.OFFICER, HA_LONG))["accessToken"]
+    # JWT expiry is in whole seconds: a 2-second token lives between 1 and 2 seconds.
     short, _ = issue_access_token(
-        Viewer(ViewerKind.CITIZEN, cast.citizen.id), settings.secret_key, timedelta(seconds=1)
+        Viewer(ViewerKind.CITIZEN, cast.citizen.id), settings.secret_key, timedelta(seconds=2)
     )
     async with AsyncExitStack() as stack:
         ws = await open_subscription(stack, app, short, DOSSIER_UPDATED, {"code": dossier.code})
-        await asyncio.sleep(1.1)
+        await asyncio.sleep(2.1)
         await gql(UPDATE, {"code": dossier.code, "status": "RECEIVED"}, token=officer)
         message = await ws.receive_json(timeout=2)
     assert message["payload"]["errors"][0]["extensions"]["code"] == "TOKEN_EXPIRED"
