@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from app.catalogue.eligibility import Eligibility, check_eligibility
+from app.catalogue.eligibility import Eligibility, check_eligibility, provincial_centre_id
 from app.catalogue.models import Centre, CentreKind, Procedure
 from app.errors import DomainError, ErrorCode
 from geo.routing import SPEED_KMH, Site, TravelMode, TravelTimeEngine, Trip
@@ -87,7 +87,7 @@ async def _nearest_eligible(
 ) -> tuple[list[_Row], list[tuple[_Row, Eligibility]]]:
     """All centres of the final box, nearest first, and its nearest eligible ones (at most CANDIDATES_PER_RESULT
     per wanted result) with their verdicts: the box doubles until its inscribed circle holds enough of them."""
-    provincial_id = await Centre.filter(kind=CentreKind.PROVINCE).first().values_list("id", flat=True)
+    provincial_id = await provincial_centre_id()
     wanted = first * CANDIDATES_PER_RESULT
     radius = min(reach, START_RADIUS_KM)
     while True:

@@ -20,6 +20,11 @@ class Eligibility:
         return self.reason_en if locale == "en" else self.reason_vi
 
 
+async def provincial_centre_id() -> int | None:
+    """The id of the provincial centre, which processes provincial-level procedures."""
+    return await Centre.filter(kind=CentreKind.PROVINCE).first().values_list("id", flat=True)
+
+
 def check_eligibility(
     procedure: Procedure, centre: Centre, residence_centre_id: int | None, provincial_centre_id: int
 ) -> Eligibility:

@@ -13,9 +13,9 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from app.accounts.models import Citizen
-from app.catalogue.eligibility import check_eligibility
+from app.catalogue.eligibility import check_eligibility, provincial_centre_id
 from app.catalogue.forms import FormField, validate_form
-from app.catalogue.models import Centre, CentreKind, Procedure
+from app.catalogue.models import Centre, Procedure
 from app.dossiers.codes import new_dossier_code, new_tracking_secret, normalise_dossier_code
 from app.dossiers.deadlines import is_overdue
 from app.dossiers.lifecycle import FINISHED, may_transition
@@ -95,7 +95,7 @@ class DossierService:
         if centre is None:
             raise DomainError(ErrorCode.CENTRE_NOT_FOUND, "centreId")
         citizen = await Citizen.get(id=citizen_id)
-        provincial_id = await Centre.filter(kind=CentreKind.PROVINCE).first().values_list("id", flat=True)
+        provincial_id = await provincial_centre_id()
         verdict = check_eligibility(procedure, centre, citizen.residence_centre_id, provincial_id)  # type: ignore[attr-defined]
         if not verdict.eligible or verdict.handling_centre_id is None:
             reason = {"vi": verdict.reason_vi, "en": verdict.reason_en}
