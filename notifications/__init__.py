@@ -1,0 +1,1 @@
+"""Notifications: devices, in-app inbox, preferences, push (firebase-admin), SMS fallback and the reminder outbox."""

@@ -1,0 +1,63 @@
+"""How sources (dossiers, appointments, payments, ratings) schedule, move and cancel notifications.
+
+Call these inside the source's own transaction: the reminder then exists exactly when the change that caused it
+committed. A (kind, subject) pair is scheduled at most once, so a replayed source changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from notifications.models import Reminder, ReminderKind, ReminderState
+
+MOVABLE = (ReminderState.PENDING, ReminderState.CANCELLED)
+
+
+async def schedule(
+    kind: ReminderKind,
+    subject: str,
+    due_at: datetime,
+    *,
+    citizen_id: int | None = None,
+    centre_id: int | None = None,
+    params: dict | None = None,
+) -> None:
+    """Schedule (kind, subject) for `due_at`, or move it there while it has not been sent.
+
+    A reminder already claimed, sent or skipped stays as it is: nothing is ever sent twice.
+    """
+    values = {"due_at": due_at, "state": ReminderState.PENDING, "attempts": 0, "last_error": ""}
+    if params is not None:
+        values["params"] = params
+    moved = await Reminder.filter(kind=kind, subject=subject, state__in=MOVABLE).update(**values)
+    if moved:
+        return
+    try:
+        async with in_transaction():  # a savepoint inside the caller's transaction
+            await Reminder.create(
+                kind=kind,
+                subject=subject,
+                due_at=due_at,
+                citizen_id=citizen_id,
+                centre_id=centre_id,
+                params=params or {},
+            )
+    except IntegrityError:
+        pass  # already scheduled and past moving: the first one stands
+
+
+async def notify_now(kind: ReminderKind, subject: str, *, citizen_id: int, params: dict | None = None) -> None:
+    """Send (kind, subject) as soon as the sweep next runs (within about a second)."""
+    await schedule(kind, subject, datetime.now(UTC), citizen_id=citizen_id, params=params)
+
+
+async def cancel(subject: str, kinds: Iterable[ReminderKind] | None = None) -> int:
+    """Cancel the pending reminders about `subject` (all kinds, or only `kinds`); returns how many."""
+    query = Reminder.filter(subject=subject, state=ReminderState.PENDING)
+    if kinds is not None:
+        query = query.filter(kind__in=list(kinds))
+    return await query.update(state=ReminderState.CANCELLED)
