@@ -18,6 +18,7 @@ MODEL_MODULES = [
     "app.dossiers.models",
     "app.appointments.models",
     "notifications.models",
+    "payments.models",
 ]
 MIGRATIONS_MODULE = "app.migrations"
 

@@ -3,6 +3,7 @@ from tortoise.migrations import operations as ops
 import functools
 from json import dumps, loads
 from notifications.models import Category, Platform, ReminderKind, ReminderState
+from payments.models import PaymentStatus
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
@@ -83,6 +84,49 @@ class Migration(migrations.Migration):
                 "app": "models",
                 "pk_attr": "id",
                 "table_description": "A citizen's switched-off categories and quiet hours (local minutes after midnight).",
+            },
+            bases=["Model"],
+        ),
+        ops.CreateModel(
+            name="Payment",
+            fields=[
+                ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                (
+                    "dossier",
+                    fields.ForeignKeyField(
+                        "models.Dossier",
+                        source_field="dossier_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="payments",
+                        on_delete=OnDelete.RESTRICT,
+                    ),
+                ),
+                ("gateway", fields.CharField(description="stripe, or a domestic gateway later", max_length=16)),
+                (
+                    "gateway_reference",
+                    fields.CharField(unique=True, description="The gateway's id of the payment", max_length=255),
+                ),
+                ("amount_vnd", fields.BigIntField(description="Amount in dong")),
+                (
+                    "status",
+                    fields.CharEnumField(
+                        default=PaymentStatus.PENDING,
+                        description="PENDING: PENDING\nSUCCEEDED: SUCCEEDED\nFAILED: FAILED\nCANCELED: CANCELED",
+                        enum_type=PaymentStatus,
+                        max_length=12,
+                    ),
+                ),
+                ("paid_at", fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ("updated_at", fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={
+                "table": "payment",
+                "app": "models",
+                "indexes": [Index(fields=["dossier_id", "status"]), Index(fields=["paid_at"])],
+                "pk_attr": "id",
+                "table_description": "One attempt to pay a dossier's fee through a gateway (a Stripe PaymentIntent, for example).",
             },
             bases=["Model"],
         ),

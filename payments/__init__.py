@@ -1,0 +1,1 @@
+"""Fees: checkout through a payment gateway (Stripe), webhooks, receipts, refunds and reconciliation."""
