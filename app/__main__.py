@@ -53,6 +53,13 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    from app.worker import run_worker
+
+    asyncio.run(run_worker(settings))
+    return 0
+
+
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     asyncio.run(db.apply_migrations(settings))
     print("Database schema is up to date.")
@@ -150,6 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1)
     serve.set_defaults(run=cmd_serve)
 
+    commands.add_parser(
+        "worker", help="Run the scheduler: reminder sweep, staff digest, token pruning (one process only)."
+    ).set_defaults(run=cmd_worker)
     commands.add_parser("migrate", help="Apply committed migrations.").set_defaults(run=cmd_migrate)
 
     make = commands.add_parser("makemigrations", help="Write migrations for model changes.")

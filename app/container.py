@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from dataclasses import dataclass
+from datetime import timedelta
 
 from app.accounts.sign_in_codes import SignInCodes
 from app.appointments.services import AppointmentService
@@ -14,6 +17,8 @@ from geo.gazetteer import GazetteerGeocoder
 from geo.geocoding import Geocoder, GeocoderChain, NominatimGeocoder
 from geo.nearest import NearestCentres
 from geo.routing import EstimateEngine, OsrmEngine
+from notifications.push import PushSender, build_push_sender
+from notifications.sweep import Sweep
 
 
 @dataclass(frozen=True)
@@ -28,10 +33,12 @@ class Services:
     appointments: AppointmentService
     geocoder: GeocoderChain
     nearest_centres: NearestCentres
+    push: PushSender
+    sweep: Sweep
 
 
-def build_services(settings: Settings, sms: SmsSender | None = None) -> Services:
-    """Wire the services for `settings`; tests may pass their own SMS sender."""
+def build_services(settings: Settings, sms: SmsSender | None = None, push: PushSender | None = None) -> Services:
+    """Wire the services for `settings`; tests may pass their own SMS and push senders."""
     if sms is None:
         sms = (
             HttpSmsSender(settings.sms_gateway_url, settings.sms_gateway_token)
@@ -39,6 +46,7 @@ def build_services(settings: Settings, sms: SmsSender | None = None) -> Services
             else LogSmsSender()
         )
     bus = build_event_bus(settings.redis_url)
+    push = push or build_push_sender(settings.firebase_credentials, settings.fcm_api_base)
     return Services(
         settings=settings,
         sms=sms,
@@ -48,6 +56,15 @@ def build_services(settings: Settings, sms: SmsSender | None = None) -> Services
         appointments=AppointmentService(bus),
         geocoder=build_geocoder(settings),
         nearest_centres=NearestCentres(OsrmEngine(settings.osrm_url) if settings.osrm_url else EstimateEngine()),
+        push=push,
+        sweep=Sweep(
+            push,
+            sms,
+            bus,
+            worker_id=f"{socket.gethostname()}:{os.getpid()}",
+            batch_size=settings.reminder_batch_size,
+            lease=timedelta(seconds=settings.reminder_claim_seconds),
+        ),
     )
 
 

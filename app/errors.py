@@ -47,6 +47,11 @@ class ErrorCode(StrEnum):
     INVALID_CAPACITY = "INVALID_CAPACITY"
     APPOINTMENT_NOT_FOUND = "APPOINTMENT_NOT_FOUND"
     APPOINTMENT_NOT_ACTIVE = "APPOINTMENT_NOT_ACTIVE"
+    INVALID_DEVICE_TOKEN = "INVALID_DEVICE_TOKEN"
+    INVALID_APP_VERSION = "INVALID_APP_VERSION"
+    INVALID_QUIET_HOURS = "INVALID_QUIET_HOURS"
+    TOO_MANY_IDS = "TOO_MANY_IDS"
+    INVALID_NOTIFICATION_SELECTION = "INVALID_NOTIFICATION_SELECTION"
 
 
 MESSAGES: dict[ErrorCode, dict[str, str]] = {
@@ -205,6 +210,26 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
     ErrorCode.APPOINTMENT_NOT_ACTIVE: {
         "vi": "Lịch hẹn đã bị hủy hoặc đã hoàn tất.",
         "en": "The appointment is cancelled or already finished.",
+    },
+    ErrorCode.INVALID_DEVICE_TOKEN: {
+        "vi": "Mã thiết bị không hợp lệ.",
+        "en": "The device token is not valid.",
+    },
+    ErrorCode.INVALID_APP_VERSION: {
+        "vi": "Phiên bản ứng dụng quá dài (tối đa 32 ký tự).",
+        "en": "The app version is too long (32 characters at most).",
+    },
+    ErrorCode.INVALID_QUIET_HOURS: {
+        "vi": "Giờ yên lặng phải là giờ:phút trong ngày, từ 00:00 đến 23:59.",
+        "en": "Quiet hours must be times of day from 00:00 to 23:59.",
+    },
+    ErrorCode.INVALID_NOTIFICATION_SELECTION: {
+        "vi": "Chọn thông báo theo danh sách mã hoặc chọn tất cả, không cả hai.",
+        "en": "Give either a list of notification IDs or all, not both.",
+    },
+    ErrorCode.TOO_MANY_IDS: {
+        "vi": "Tối đa {limit} mục mỗi lần.",
+        "en": "At most {limit} items at a time.",
     },
 }
 

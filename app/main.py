@@ -19,6 +19,7 @@ from app.api.view import GraphQLView
 from app.container import Services, build_services
 from app.logs import RequestIdMiddleware
 from app.settings import Settings, load_settings
+from notifications.scheduler import build_scheduler
 
 logger = logging.getLogger(__name__)
 
@@ -48,9 +49,15 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with RegisterTortoise(app, config=db.tortoise_config(settings)):
             await services.bus.start()
+            scheduler = build_scheduler(services.sweep, settings.reminder_sweep_seconds)
+            if settings.scheduler_in_process:
+                scheduler.start()
             try:
                 yield
             finally:
+                if scheduler.running:
+                    scheduler.shutdown(wait=False)
+                await services.push.close()
                 await services.bus.stop()
 
     app = Starlette(

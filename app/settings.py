@@ -50,6 +50,12 @@ class Settings:
     osrm_url: str = ""
     nominatim_url: str = ""
     geo_user_agent: str = "dichvucong-quangninh/0.1 (public administration service centres app)"
+    firebase_credentials: str = ""
+    fcm_api_base: str = "https://fcm.googleapis.com"
+    reminder_batch_size: int = 100
+    reminder_claim_seconds: int = 60
+    reminder_sweep_seconds: int = 1
+    run_scheduler: bool | None = None
 
     @property
     def is_production(self) -> bool:
@@ -67,6 +73,12 @@ class Settings:
     def uses_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    @property
+    def scheduler_in_process(self) -> bool:
+        """`serve` runs the reminder scheduler itself only in the embedded single-process default."""
+        embedded = self.uses_sqlite and not self.redis_url
+        return embedded if self.run_scheduler is None else self.run_scheduler
+
     def validate(self) -> None:
         """Refuse settings that are unsafe or incomplete for the chosen environment."""
         problems = []
@@ -81,6 +93,10 @@ class Settings:
                 problems.append("DATABASE_URL must point at PostgreSQL (SQLite is for development only)")
             if not self.sms_gateway_url:
                 problems.append("SMS_GATEWAY_URL is required: citizens cannot receive sign-in codes without it")
+            if not self.firebase_credentials:
+                problems.append("FIREBASE_CREDENTIALS is required: without it no push notification is sent")
+        if not 1 <= self.reminder_batch_size <= 100:
+            problems.append("REMINDER_BATCH_SIZE must be 1 to 100 (at most one HTTP connection pool in flight)")
         if problems:
             raise SettingsError("Refusing to start:\n  - " + "\n  - ".join(problems))
 

@@ -40,8 +40,12 @@ class ReminderKind(StrEnum):
 
 
 class ReminderState(StrEnum):
+    """PENDING -> CLAIMED -> SENDING -> SENT, or SKIPPED (no longer applies), CANCELLED (by its source),
+    FAILED (gave up, or a worker died while its push was on the wire: never re-sent)."""
+
     PENDING = "PENDING"
     CLAIMED = "CLAIMED"
+    SENDING = "SENDING"
     SENT = "SENT"
     SKIPPED = "SKIPPED"
     CANCELLED = "CANCELLED"
@@ -49,11 +53,12 @@ class ReminderState(StrEnum):
 
 
 class Device(Model):
-    """A phone's FCM registration token, owned by one citizen at a time."""
+    """A phone's FCM registration token, owned by one citizen or one staff member at a time."""
 
     id = fields.IntField(primary_key=True)
     token = fields.CharField(max_length=512, unique=True)
-    citizen = fields.ForeignKeyField("models.Citizen", related_name="devices", on_delete=fields.CASCADE)
+    citizen = fields.ForeignKeyField("models.Citizen", related_name="devices", null=True, on_delete=fields.CASCADE)
+    staff = fields.ForeignKeyField("models.StaffMember", related_name="devices", null=True, on_delete=fields.CASCADE)
     platform = fields.CharEnumField(Platform, max_length=8)
     locale = fields.CharField(max_length=8, default="vi")
     app_version = fields.CharField(max_length=32, default="")
@@ -80,13 +85,16 @@ class NotificationPreferences(Model):
 
 
 class Notification(Model):
-    """One entry of a citizen's in-app inbox, stored whatever happens to the push."""
+    """One entry of a citizen's (or a staff member's) in-app inbox, stored whatever happens to the push."""
 
     id = fields.IntField(primary_key=True)
-    citizen = fields.ForeignKeyField("models.Citizen", related_name="notifications", on_delete=fields.CASCADE)
-    reminder = fields.OneToOneField(
-        "models.Reminder", related_name="notification", null=True, on_delete=fields.SET_NULL
+    citizen = fields.ForeignKeyField(
+        "models.Citizen", related_name="notifications", null=True, on_delete=fields.CASCADE
     )
+    staff = fields.ForeignKeyField(
+        "models.StaffMember", related_name="notifications", null=True, on_delete=fields.CASCADE
+    )
+    reminder = fields.ForeignKeyField("models.Reminder", related_name="notifications", on_delete=fields.CASCADE)
     category = fields.CharEnumField(Category, max_length=16)
     kind = fields.CharEnumField(ReminderKind, max_length=20)
     title = fields.CharField(max_length=200)
@@ -97,7 +105,8 @@ class Notification(Model):
 
     class Meta:
         table = "notification"
-        indexes = (("citizen_id", "read_at"), ("citizen_id", "created_at"))
+        unique_together = (("reminder", "citizen"), ("reminder", "staff"))
+        indexes = (("citizen_id", "read_at"), ("staff_id", "read_at"))
 
 
 class Reminder(Model):
@@ -127,3 +136,16 @@ class Reminder(Model):
         table = "reminder"
         unique_together = (("kind", "subject"),)
         indexes = (("state", "due_at"), ("subject",))
+
+
+class DeliveryCount(Model):
+    """Per-day counters of the sweep's outcomes (sent, failed, retried, pruned tokens, late, ...)."""
+
+    id = fields.IntField(primary_key=True)
+    day = fields.DateField(description="UTC date")
+    name = fields.CharField(max_length=32)
+    count = fields.BigIntField(default=0)
+
+    class Meta:
+        table = "delivery_count"
+        unique_together = (("day", "name"),)

@@ -34,7 +34,7 @@ async def database_url() -> AsyncIterator[str]:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    return Settings(app_env="test", database_url=database_url)
+    return Settings(app_env="test", database_url=database_url, run_scheduler=False)
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ PRODUCTION = {
     "SECRET_KEY": "k" * 48,
     "DATABASE_URL": "postgres://app@db.internal:5432/dichvucong",
     "SMS_GATEWAY_URL": "https://sms.example.vn/send",
+    "FIREBASE_CREDENTIALS": "/run/secrets/firebase.json",
 }
 
 
@@ -47,6 +48,8 @@ def test_complete_production_settings_start_with_introspection_and_graphiql_off(
         ({"SECRET_KEY": "short"}, "SECRET_KEY must be at least 32 characters"),
         ({"DATABASE_URL": "sqlite:///tmp/x.sqlite3"}, "DATABASE_URL must point at PostgreSQL"),
         ({"SMS_GATEWAY_URL": ""}, "SMS_GATEWAY_URL is required"),
+        ({"FIREBASE_CREDENTIALS": ""}, "FIREBASE_CREDENTIALS is required"),
+        ({"REMINDER_BATCH_SIZE": "500"}, "REMINDER_BATCH_SIZE must be 1 to 100"),
     ],
 )
 def test_production_refuses_unsafe_or_missing_settings(change, complaint):
@@ -64,3 +67,10 @@ def test_production_without_a_secret_lists_every_problem_at_once():
 def test_unknown_environment_is_refused():
     with pytest.raises(SettingsError, match="APP_ENV must be one of"):
         load_settings({"APP_ENV": "staging"})
+
+
+def test_serve_runs_the_scheduler_only_in_the_embedded_default():
+    assert load_settings({}).scheduler_in_process
+    assert not load_settings({"REDIS_URL": "redis://127.0.0.1:6379/0"}).scheduler_in_process
+    assert not load_settings(PRODUCTION).scheduler_in_process
+    assert not load_settings({"RUN_SCHEDULER": "no"}).scheduler_in_process

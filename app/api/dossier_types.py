@@ -15,21 +15,8 @@ from app.api.dossier_access import visible_dossier
 from app.api.enums import described_enum
 from app.api.ids import database_ids
 from app.dossiers import deadlines, models
-from app.dossiers.lifecycle import PORTAL_CODES
+from app.dossiers.lifecycle import PORTAL_CODES, STATUS_LABELS
 from app.dossiers.models import ActorKind, DossierStatus
-
-STATUS_LABELS = {
-    DossierStatus.RECEIVING: ("Chờ tiếp nhận", "Submitted online, awaiting intake"),
-    DossierStatus.RECEIVED: ("Đã tiếp nhận", "Received"),
-    DossierStatus.DENIED: ("Từ chối tiếp nhận", "Refused at intake"),
-    DossierStatus.PROCESSING: ("Đang giải quyết", "Being processed"),
-    DossierStatus.SUPPLEMENT_REQUESTED: ("Yêu cầu bổ sung", "Documents requested"),
-    DossierStatus.PAYMENT_REQUESTED: ("Chờ thanh toán", "Awaiting payment"),
-    DossierStatus.WITHDRAWN: ("Đã rút hồ sơ", "Withdrawn by the citizen"),
-    DossierStatus.STOPPED: ("Dừng xử lý", "Processing stopped"),
-    DossierStatus.RESULT_READY: ("Có kết quả", "Result ready"),
-    DossierStatus.RETURNED: ("Đã trả kết quả", "Result returned"),
-}
 
 described_enum(
     DossierStatus,

@@ -29,6 +29,7 @@ from app.api.dossiers import DossiersMutation, DossiersQuery, DossiersSubscripti
 from app.api.errors import ApiErrorCode
 from app.api.extensions import CodedErrors, FreshLoaders, is_unexpected
 from app.api.geo import GeoQuery
+from app.api.notifications import NotificationsMutation, NotificationsQuery, NotificationsSubscription
 from app.settings import Settings
 
 logger = logging.getLogger("app.api")
@@ -38,7 +39,7 @@ CACHE_SIZE = 1024
 
 
 @strawberry.type(description="Everything the app can read.")
-class Query(AccountsQuery, AppointmentsQuery, CatalogueQuery, DossiersQuery, GeoQuery):
+class Query(AccountsQuery, AppointmentsQuery, CatalogueQuery, DossiersQuery, GeoQuery, NotificationsQuery):
     @strawberry.field(description="Any object by its global ID (null when unknown or not visible to you).")
     async def node(
         self, info: Info, id: Annotated[relay.GlobalID, strawberry.argument(description="The object's ID.")]
@@ -50,12 +51,12 @@ class Query(AccountsQuery, AppointmentsQuery, CatalogueQuery, DossiersQuery, Geo
 
 
 @strawberry.type(description="Everything the app can change.")
-class Mutation(AccountsMutation, AppointmentsMutation, DossiersMutation):
+class Mutation(AccountsMutation, AppointmentsMutation, DossiersMutation, NotificationsMutation):
     pass
 
 
 @strawberry.type(description="Live updates over websockets (graphql-transport-ws).")
-class Subscription(AppointmentsSubscription, DossiersSubscription):
+class Subscription(AppointmentsSubscription, DossiersSubscription, NotificationsSubscription):
     pass
 
 

@@ -47,3 +47,18 @@ FINISHED = TERMINAL | {S.RESULT_READY}
 
 def may_transition(current: DossierStatus, target: DossierStatus, actor: ActorKind) -> bool:
     return actor in TRANSITIONS.get((current, target), frozenset())
+
+
+# (Vietnamese, English) names shown to citizens.
+STATUS_LABELS = {
+    S.RECEIVING: ("Chờ tiếp nhận", "Submitted online, awaiting intake"),
+    S.RECEIVED: ("Đã tiếp nhận", "Received"),
+    S.DENIED: ("Từ chối tiếp nhận", "Refused at intake"),
+    S.PROCESSING: ("Đang giải quyết", "Being processed"),
+    S.SUPPLEMENT_REQUESTED: ("Yêu cầu bổ sung", "Documents requested"),
+    S.PAYMENT_REQUESTED: ("Chờ thanh toán", "Awaiting payment"),
+    S.WITHDRAWN: ("Đã rút hồ sơ", "Withdrawn by the citizen"),
+    S.STOPPED: ("Dừng xử lý", "Processing stopped"),
+    S.RESULT_READY: ("Có kết quả", "Result ready"),
+    S.RETURNED: ("Đã trả kết quả", "Result returned"),
+}

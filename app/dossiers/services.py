@@ -16,6 +16,7 @@ from app.accounts.models import Citizen
 from app.catalogue.eligibility import check_eligibility, provincial_centre_id
 from app.catalogue.forms import FormField, validate_form
 from app.catalogue.models import Centre, Procedure
+from app.dossiers import reminders
 from app.dossiers.codes import new_dossier_code, new_tracking_secret, normalise_dossier_code
 from app.dossiers.deadlines import is_overdue
 from app.dossiers.lifecycle import FINISHED, may_transition
@@ -217,6 +218,7 @@ class DossierService:
             event = await self._record(dossier.id, dossier.status, target, actor, note, now)
             if also is not None:
                 await also(now)
+            await reminders.schedule_for(dossier, event, now)
         for name, value in changes.items():
             setattr(dossier, name, value)
         await self._publish(dossier, event)

@@ -16,6 +16,23 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.CreateModel(
+            name="DeliveryCount",
+            fields=[
+                ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ("day", fields.DateField(description="UTC date")),
+                ("name", fields.CharField(max_length=32)),
+                ("count", fields.BigIntField(default=0)),
+            ],
+            options={
+                "table": "delivery_count",
+                "app": "models",
+                "unique_together": (("day", "name"),),
+                "pk_attr": "id",
+                "table_description": "Per-day counters of the sweep's outcomes (sent, failed, retried, pruned tokens, late, ...).",
+            },
+            bases=["Model"],
+        ),
+        ops.CreateModel(
             name="Device",
             fields=[
                 ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -25,6 +42,19 @@ class Migration(migrations.Migration):
                     fields.ForeignKeyField(
                         "models.Citizen",
                         source_field="citizen_id",
+                        null=True,
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="devices",
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                (
+                    "staff",
+                    fields.ForeignKeyField(
+                        "models.StaffMember",
+                        source_field="staff_id",
+                        null=True,
                         db_constraint=True,
                         to_field="id",
                         related_name="devices",
@@ -50,7 +80,7 @@ class Migration(migrations.Migration):
                 "app": "models",
                 "indexes": [Index(fields=["last_seen_at"])],
                 "pk_attr": "id",
-                "table_description": "A phone's FCM registration token, owned by one citizen at a time.",
+                "table_description": "A phone's FCM registration token, owned by one citizen or one staff member at a time.",
             },
             bases=["Model"],
         ),
@@ -184,7 +214,7 @@ class Migration(migrations.Migration):
                     "state",
                     fields.CharEnumField(
                         default=ReminderState.PENDING,
-                        description="PENDING: PENDING\nCLAIMED: CLAIMED\nSENT: SENT\nSKIPPED: SKIPPED\nCANCELLED: CANCELLED\nFAILED: FAILED",
+                        description="PENDING: PENDING\nCLAIMED: CLAIMED\nSENDING: SENDING\nSENT: SENT\nSKIPPED: SKIPPED\nCANCELLED: CANCELLED\nFAILED: FAILED",
                         enum_type=ReminderState,
                         max_length=10,
                     ),
@@ -224,6 +254,19 @@ class Migration(migrations.Migration):
                     fields.ForeignKeyField(
                         "models.Citizen",
                         source_field="citizen_id",
+                        null=True,
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="notifications",
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                (
+                    "staff",
+                    fields.ForeignKeyField(
+                        "models.StaffMember",
+                        source_field="staff_id",
+                        null=True,
                         db_constraint=True,
                         to_field="id",
                         related_name="notifications",
@@ -232,14 +275,13 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "reminder",
-                    fields.OneToOneField(
+                    fields.ForeignKeyField(
                         "models.Reminder",
                         source_field="reminder_id",
-                        null=True,
                         db_constraint=True,
                         to_field="id",
-                        related_name="notification",
-                        on_delete=OnDelete.SET_NULL,
+                        related_name="notifications",
+                        on_delete=OnDelete.CASCADE,
                     ),
                 ),
                 (
@@ -267,9 +309,10 @@ class Migration(migrations.Migration):
             options={
                 "table": "notification",
                 "app": "models",
-                "indexes": [Index(fields=["citizen_id", "read_at"]), Index(fields=["citizen_id", "created_at"])],
+                "unique_together": (("reminder", "citizen"), ("reminder", "staff")),
+                "indexes": [Index(fields=["citizen_id", "read_at"]), Index(fields=["staff_id", "read_at"])],
                 "pk_attr": "id",
-                "table_description": "One entry of a citizen's in-app inbox, stored whatever happens to the push.",
+                "table_description": "One entry of a citizen's (or a staff member's) in-app inbox, stored whatever happens to the push.",
             },
             bases=["Model"],
         ),

@@ -1,0 +1,56 @@
+"""What a dossier's status change asks the notification outbox for, inside the change's own transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from app.dossiers.models import ActorKind, Dossier, DossierEvent, DossierStatus, SupplementRequest
+from app.working_days import add_working_time
+from notifications import outbox
+from notifications.models import ReminderKind
+from notifications.subjects import dossier_event_subject, dossier_subject, supplement_subject
+
+PAYMENT_PENDING_AFTER = timedelta(days=1)
+RATING_PROMPT_AFTER = timedelta(hours=1)
+SUPPLEMENT_WARNINGS = ((ReminderKind.SUPPLEMENT_DUE_2D, 2), (ReminderKind.SUPPLEMENT_DUE_1D, 1))
+
+
+async def schedule_for(dossier: Dossier, event: DossierEvent, now: datetime) -> None:
+    """Tell the citizen about a change made by staff or the system, and schedule the reminders it implies."""
+    target, citizen_id = event.to_status, dossier.citizen_id  # type: ignore[attr-defined]
+    if target is DossierStatus.RESULT_READY:
+        await outbox.notify_now(ReminderKind.RESULT_READY, dossier_subject(dossier.id), citizen_id=citizen_id)
+    elif event.actor_kind is not ActorKind.CITIZEN:
+        await outbox.notify_now(
+            ReminderKind.DOSSIER_UPDATED,
+            dossier_event_subject(dossier.id, event.id),
+            citizen_id=citizen_id,
+            params={"status": target.value},
+        )
+    if target is DossierStatus.SUPPLEMENT_REQUESTED:
+        await _warn_before_supplement_deadline(dossier, now)
+    elif target is DossierStatus.PAYMENT_REQUESTED:
+        await outbox.schedule(
+            ReminderKind.PAYMENT_PENDING,
+            f"{dossier_subject(dossier.id)}:payment:{event.id}",
+            now + PAYMENT_PENDING_AFTER,
+            citizen_id=citizen_id,
+        )
+    elif target is DossierStatus.RETURNED:
+        await outbox.schedule(
+            ReminderKind.RATING_PROMPT, dossier_subject(dossier.id), now + RATING_PROMPT_AFTER, citizen_id=citizen_id
+        )
+    elif event.from_status is DossierStatus.SUPPLEMENT_REQUESTED:
+        for request_id in await SupplementRequest.filter(dossier_id=dossier.id).values_list("id", flat=True):
+            await outbox.cancel(supplement_subject(request_id))
+
+
+async def _warn_before_supplement_deadline(dossier: Dossier, now: datetime) -> None:
+    """2 and 1 working days before the open request's deadline (those still ahead)."""
+    request = await SupplementRequest.filter(dossier_id=dossier.id, supplied_at=None).order_by("-id").first()
+    if request is None:
+        return
+    for kind, days in SUPPLEMENT_WARNINGS:
+        due = add_working_time(request.deadline, -timedelta(days=days))
+        if due > now:
+            await outbox.schedule(kind, supplement_subject(request.id), due, citizen_id=dossier.citizen_id)  # type: ignore[attr-defined]

@@ -1,0 +1,39 @@
+"""`python -m app worker`: the one process that runs the scheduler (reminder sweep, staff digest, pruning)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from tortoise import Tortoise
+
+from app import db
+from app.container import build_services
+from app.settings import Settings
+from notifications.scheduler import build_scheduler
+
+logger = logging.getLogger(__name__)
+
+
+async def run_worker(settings: Settings) -> None:
+    """Run the jobs until SIGTERM or SIGINT, then let the batch in hand finish before closing."""
+    services = build_services(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    await Tortoise.init(config=db.tortoise_config(settings))
+    await services.bus.start()
+    scheduler = build_scheduler(services.sweep, settings.reminder_sweep_seconds)
+    scheduler.start()
+    logger.info("worker started: sweeping every %s s", settings.reminder_sweep_seconds)
+    try:
+        await stop.wait()
+    finally:
+        scheduler.shutdown(wait=False)
+        await services.sweep.idle()
+        await services.push.close()
+        await services.bus.stop()
+        await Tortoise.close_connections()
+        logger.info("worker stopped")

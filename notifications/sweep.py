@@ -1,0 +1,302 @@
+"""The sweep: claim due reminders, re-check that each still applies, store it in the inbox, push it (or text it),
+and record the outcome, lateness and counts.
+
+Per claimed batch: reminders that no longer apply are SKIPPED; a switched-off category keeps the inbox entry but
+sends nothing; a non-urgent push inside the citizen's quiet hours waits for the window to end; a citizen without a
+device gets deadline-critical reminders by SMS. Reminders are marked SENDING just before they go on the wire, so a
+worker dying mid-send never causes a second delivery (see notifications.claims).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from tortoise.expressions import Q
+from tortoise.functions import Count
+
+from app.accounts.models import Citizen
+from app.events import EventBus
+from app.sms import SmsDeliveryError, SmsSender
+from notifications import devices as device_tokens
+from notifications.claims import claim_due, give_up_unconfirmed, mark_sending
+from notifications.counts import record_counts
+from notifications.inbox import inbox_channel
+from notifications.models import Device, Notification, Reminder, ReminderState
+from notifications.preferences import preferences_for
+from notifications.push import PushMessage, PushOutcome, PushResult, PushSender
+from notifications.quiet_hours import quiet_until
+from notifications.subjects import Delivery, load_deliveries
+from notifications.templates import TEMPLATES, Rendered, render
+
+logger = logging.getLogger(__name__)
+
+RETRY_BASE = timedelta(seconds=30)
+RETRY_CAP = timedelta(hours=1)
+LATE_AFTER = timedelta(minutes=1)
+
+
+@dataclass
+class Plan:
+    """What to do with one claimed reminder that still applies."""
+
+    reminder: Reminder
+    delivery: Delivery
+    messages: list[PushMessage] = field(default_factory=list)
+    sms: list[tuple[str, str]] = field(default_factory=list)  # (phone, text)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff with full jitter: up to 30 s, 60 s, 120 s ... capped at an hour."""
+    ceiling = min(RETRY_BASE * 2 ** max(attempts - 1, 0), RETRY_CAP)
+    return timedelta(seconds=random.uniform(ceiling.total_seconds() / 2, ceiling.total_seconds()))
+
+
+class Sweep:
+    """Sends due reminders; run by the scheduler in exactly one process (and safe if more run)."""
+
+    def __init__(
+        self,
+        push: PushSender,
+        sms: SmsSender,
+        bus: EventBus,
+        *,
+        worker_id: str,
+        batch_size: int = 100,
+        lease: timedelta = timedelta(seconds=60),
+        max_attempts: int = 5,
+    ) -> None:
+        self._push = push
+        self._sms = sms
+        self._bus = bus
+        self._worker_id = worker_id
+        self._batch_size = batch_size
+        self._lease = lease
+        self._max_attempts = max_attempts
+        self._running = asyncio.Lock()
+
+    async def idle(self) -> None:
+        """Return once no run is in progress (a stopping worker finishes the batch in hand)."""
+        async with self._running:
+            pass
+
+    async def run(self, max_batches: int = 100) -> Counter[str]:
+        """Handle due reminders batch by batch until none is due (or `max_batches`); returns the counts."""
+        async with self._running:
+            return await self._run(max_batches)
+
+    async def _run(self, max_batches: int) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        counts["unconfirmed"] += await give_up_unconfirmed(_now())
+        for _ in range(max_batches):
+            batch = await claim_due(self._worker_id, _now(), self._batch_size, self._lease)
+            if not batch:
+                break
+            counts += await self._handle(batch)
+        if +counts:
+            await record_counts(counts, _now())
+            logger.info("reminder sweep %s", dict(+counts), extra={"worker": self._worker_id})
+        return counts
+
+    async def _handle(self, batch: list[Reminder]) -> Counter[str]:
+        now = _now()
+        counts: Counter[str] = Counter()
+        deliveries = await load_deliveries(batch, now)
+        gone = [r for r in batch if r.id not in deliveries]
+        if gone:
+            await Reminder.filter(id__in=[r.id for r in gone]).update(
+                state=ReminderState.SKIPPED, last_error="no longer applies", sent_at=now
+            )
+            counts["skipped"] += len(gone)
+        live = [Plan(r, deliveries[r.id]) for r in batch if r.id in deliveries]
+        if not live:
+            return counts
+        citizens = {c.id: c for c in await Citizen.filter(id__in={i for p in live for i in p.delivery.citizen_ids})}
+        await self._store_in_inbox(live, citizens)
+        deferred = await self._plan(live, citizens, now, counts)
+        sending = [p for p in live if p.messages or p.sms]
+        await mark_sending([p.reminder for p in sending], now, self._lease)
+        results = await self._push.send([m for p in sending for m in p.messages])
+        await self._record(live, deferred, results, now, counts)
+        return counts
+
+    async def _store_in_inbox(self, plans: list[Plan], citizens: dict[int, Citizen]) -> None:
+        """One inbox entry per recipient, once per reminder (a deferred reminder was stored the first time)."""
+        entries = []
+        for plan in plans:
+            reminder, delivery = plan.reminder, plan.delivery
+            if reminder.params.get("inboxed"):
+                continue
+            category = TEMPLATES[reminder.kind].category
+            for citizen_id in delivery.citizen_ids:
+                text = render(reminder.kind, citizens[citizen_id].locale, delivery.values)
+                entries.append(_entry(reminder, category, text, delivery, citizen_id=citizen_id))
+            for staff_id in delivery.staff_ids:
+                text = render(reminder.kind, "vi", delivery.values)
+                entries.append(_entry(reminder, category, text, delivery, staff_id=staff_id))
+        if not entries:
+            return
+        await Notification.bulk_create(entries, ignore_conflicts=True)
+        for entry in entries:
+            channel = inbox_channel(citizen_id=entry.citizen_id, staff_id=entry.staff_id)
+            await self._bus.publish(channel, {"reminderId": entry.reminder_id})
+
+    async def _plan(
+        self, plans: list[Plan], citizens: dict[int, Citizen], now: datetime, counts: Counter[str]
+    ) -> list[Plan]:
+        """Fill in each plan's pushes and texts; return the plans deferred by quiet hours."""
+        citizen_ids = set(citizens)
+        staff_ids = {i for p in plans for i in p.delivery.staff_ids}
+        preferences = await preferences_for(citizen_ids)
+        owned = await Device.filter(Q(citizen_id__in=citizen_ids) | Q(staff_id__in=staff_ids))
+        unread = await _unread_counts(citizen_ids)
+        deferred = []
+        for plan in plans:
+            reminder, delivery = plan.reminder, plan.delivery
+            template = TEMPLATES[reminder.kind]
+            for citizen_id in delivery.citizen_ids:
+                citizen, wishes = citizens[citizen_id], preferences[citizen_id]
+                if template.category in wishes.muted_categories:
+                    counts["muted"] += 1
+                    continue
+                quiet = quiet_until(now, wishes.quiet_start_minute, wishes.quiet_end_minute)
+                until = None if delivery.urgent else quiet
+                if until is not None:
+                    reminder.due_at, reminder.params = until, reminder.params | {"inboxed": True}
+                    deferred.append(plan)
+                    continue
+                text = render(reminder.kind, citizen.locale, delivery.values)
+                tokens = [d.token for d in owned if d.citizen_id == citizen_id]
+                plan.messages += [_message(reminder, delivery, text, t, unread.get(citizen_id)) for t in tokens]
+                if not tokens and template.deadline_critical:
+                    plan.sms.append((citizen.phone, text.sms()))
+            for staff_id in delivery.staff_ids:
+                text = render(reminder.kind, "vi", delivery.values)
+                plan.messages += [_message(reminder, delivery, text, d.token) for d in owned if d.staff_id == staff_id]
+        counts["deferred"] += len(deferred)
+        return deferred
+
+    async def _record(
+        self, plans: list[Plan], deferred: list[Plan], results: list[PushResult], now: datetime, counts: Counter[str]
+    ) -> None:
+        """Turn push and SMS outcomes into reminder states, prune dead tokens, count."""
+        by_token = iter(results)
+        waiting = {p.reminder.id for p in deferred}
+        sent, retry, failed = [], [], []
+        dead, alive = [], []
+        for plan in plans:
+            if plan.reminder.id in waiting:
+                continue
+            reminder = plan.reminder
+            outcomes = [next(by_token) for _ in plan.messages]
+            dead += [r.token for r in outcomes if r.outcome == PushOutcome.DEAD_TOKEN]
+            alive += [r.token for r in outcomes if r.outcome == PushOutcome.SENT]
+            counts["push_retries"] += sum(r.attempts - 1 for r in outcomes)
+            texted, sms_failures = await self._text(plan.sms, counts)
+            transient = [r for r in outcomes if r.outcome == PushOutcome.TRANSIENT] + sms_failures
+            if any(r.outcome == PushOutcome.SENT for r in outcomes) or texted:
+                sent.append(reminder)
+            elif transient:
+                reminder.last_error = _error(transient)
+                retry.append(reminder)
+            elif any(r.outcome == PushOutcome.REJECTED for r in outcomes):
+                reminder.last_error = _error([r for r in outcomes if r.outcome == PushOutcome.REJECTED])
+                failed.append(reminder)
+            else:
+                sent.append(reminder)  # stored in the inbox; nothing to push (muted, no device, dead tokens)
+        await self._finish(sent, retry, failed, deferred, now, counts)
+        counts["dead_tokens"] += await device_tokens.delete_dead(dead)
+        await device_tokens.touch(alive, now)
+
+    async def _text(self, texts: list[tuple[str, str]], counts: Counter[str]) -> tuple[int, list[PushResult]]:
+        """Send the SMS fallbacks; returns how many went and a TRANSIENT result per gateway failure."""
+        outcomes = await asyncio.gather(*(self._sms.send(phone, text) for phone, text in texts), return_exceptions=True)
+        failures = [o for o in outcomes if isinstance(o, Exception)]
+        unexpected = [f for f in failures if not isinstance(f, SmsDeliveryError)]
+        if unexpected:
+            raise unexpected[0]
+        counts["sms"] += len(outcomes) - len(failures)
+        return len(outcomes) - len(failures), [PushResult("sms", PushOutcome.TRANSIENT, f"sms: {f}") for f in failures]
+
+    async def _finish(
+        self,
+        sent: list[Reminder],
+        retry: list[Reminder],
+        failed: list[Reminder],
+        deferred: list[Plan],
+        now: datetime,
+        counts: Counter[str],
+    ) -> None:
+        for reminder in sent:
+            reminder.state, reminder.sent_at, reminder.claimed_until = ReminderState.SENT, now, None
+            reminder.lateness_ms = max(0, int((now - reminder.due_at).total_seconds() * 1000))
+        counts["sent"] += len(sent)
+        counts["late"] += sum(1 for r in sent if r.lateness_ms > LATE_AFTER.total_seconds() * 1000)
+        failed += [r for r in retry if r.attempts >= self._max_attempts]
+        retry = [r for r in retry if r.attempts < self._max_attempts]
+        for reminder in retry:
+            reminder.state, reminder.due_at = ReminderState.PENDING, now + retry_delay(reminder.attempts)
+        counts["retried"] += len(retry)
+        for reminder in failed:
+            reminder.state, reminder.sent_at = ReminderState.FAILED, now
+        counts["failed"] += len(failed)
+        for plan in deferred:
+            plan.reminder.state = ReminderState.PENDING
+        groups = (
+            (sent, ["state", "sent_at", "claimed_until", "lateness_ms"]),
+            (retry, ["state", "due_at", "last_error"]),
+            (failed, ["state", "sent_at", "last_error"]),
+            ([p.reminder for p in deferred], ["state", "due_at", "params"]),
+        )
+        for reminders, fields in groups:
+            if reminders:
+                await Reminder.bulk_update(reminders, fields=fields)
+
+
+def _entry(reminder: Reminder, category, text: Rendered, delivery: Delivery, **owner: int) -> Notification:
+    return Notification(
+        reminder_id=reminder.id,
+        category=category,
+        kind=reminder.kind,
+        title=text.title,
+        body=text.body,
+        deep_link=delivery.deep_link,
+        **owner,
+    )
+
+
+def _message(
+    reminder: Reminder, delivery: Delivery, text: Rendered, token: str, badge: int | None = None
+) -> PushMessage:
+    return PushMessage(
+        token=token,
+        title=text.title,
+        body=text.body,
+        deep_link=delivery.deep_link,
+        data={"reminderId": str(reminder.id), "kind": reminder.kind.value},
+        urgent=delivery.urgent,
+        channel=TEMPLATES[reminder.kind].category.value.lower(),
+        badge=badge,
+    )
+
+
+def _error(results: list[PushResult]) -> str:
+    return "; ".join(sorted({r.error for r in results if r.error}))[:500]
+
+
+async def _unread_counts(citizen_ids: set[int]) -> dict[int, int]:
+    rows = (
+        await Notification.filter(citizen_id__in=citizen_ids, read_at=None)
+        .group_by("citizen_id")
+        .annotate(unread=Count("id"))
+        .values("citizen_id", "unread")
+    )
+    return {row["citizen_id"]: row["unread"] for row in rows}
