@@ -101,9 +101,10 @@ class Sweep:
             if not batch:
                 break
             counts += await self._handle(batch)
-        if +counts:
+        counts = +counts
+        if counts:
             await record_counts(counts, _now())
-            logger.info("reminder sweep %s", dict(+counts), extra={"worker": self._worker_id})
+            logger.info("reminder sweep %s", dict(counts), extra={"worker": self._worker_id})
         return counts
 
     async def _handle(self, batch: list[Reminder]) -> Counter[str]:
