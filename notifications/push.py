@@ -115,9 +115,15 @@ class FcmPushSender:
         self._http_clients = _configure_messaging(self._app, api_base)
 
     async def send(self, messages: Sequence[PushMessage]) -> list[PushResult]:
+        """Deliver `messages`; one result per message, in the same order. A message without token is REJECTED."""
         results: list[PushResult | None] = [None] * len(messages)
-        pending = list(range(len(messages)))
-        for attempt in range(1, self.max_attempts + 1):
+        for index, message in enumerate(messages):
+            if not message.token:
+                results[index] = PushResult(message.token, PushOutcome.REJECTED, "empty token", attempts=0)
+        pending = [index for index, result in enumerate(results) if result is None]
+        attempt = 0
+        while pending:
+            attempt += 1
             retry_afters = await self._send_once(messages, pending, attempt, results)
             pending = [index for index in pending if results[index] is None]
             if not pending:

@@ -110,3 +110,9 @@ def app_env(**overrides: str) -> dict[str, str]:
     """The environment for a CLI process: ours, minus app settings that could leak in, plus `overrides`."""
     env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL", "APP_ENV")}
     return {**env, "APP_ENV": "development", **overrides}
+
+
+def start_worker(env: dict[str, str], log_path: Path) -> subprocess.Popen:
+    """`python -m app worker` in the background, its output in `log_path`; the caller stops it."""
+    with log_path.open("w") as log:
+        return subprocess.Popen([sys.executable, "-m", "app", "worker"], cwd=ROOT, env=env, stdout=log, stderr=log)

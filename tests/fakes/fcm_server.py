@@ -11,6 +11,7 @@ Behaviour by the message's target (its `fid`, or legacy `token`):
 - "quota-..."   429 RESOURCE_EXHAUSTED with FCM error code QUOTA_EXCEEDED and Retry-After: 1, the first time
 - "down-..."    500 INTERNAL every time
 - anything else 200 {"name": "projects/<project>/messages/<n>"}
+A dry run (`validate_only`) is answered 200 and not recorded, as FCM delivers nothing for it.
 
 It serves HTTP/1.1 with keep-alive from a raw asyncio protocol (httptools parser, uvloop) in a daemon thread:
 a few thousand requests per second from other processes, sharing the test process's GIL.
@@ -237,9 +238,12 @@ class FakeFcm:
         if not authorised:
             return _response(401, _UNAUTHENTICATED), False
         try:
-            message = json.loads(body)["message"]
+            request = json.loads(body)
+            message = request["message"]
         except (ValueError, KeyError):
             return _response(400, _error(400, "INVALID_ARGUMENT", "Invalid JSON payload received.")), False
+        if request.get("validate_only"):  # a dry run: validated, never delivered, not recorded
+            return _response(200, f'{{"name": "projects/{self.project_id}/messages/fake_message_id"}}'.encode()), True
         target = message.get("fid") or message.get("token") or ""
         reminder = message.get("data", {}).get("reminderId", "")
         with self._lock:
