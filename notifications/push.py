@@ -17,13 +17,12 @@ import email.utils
 import json
 import logging
 import random
-import socket
 import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 import firebase_admin
 import httpx
@@ -261,11 +260,11 @@ class _FcmHttpClient:
     - no retries: the SDK's HttpxRetryTransport re-sends 500 and 503 up to 4 more times inside one
       send_each_async call, ignoring Retry-After, without jitter and invisibly (attempts could not be counted).
       `FcmPushSender.send` retries instead.
-    - at most MAX_IN_FLIGHT requests in flight, held by a semaphore before httpx's pool (whose queue handling is
-      quadratic in the number of waiting requests), with as many keep-alive connections (httpx keeps only 20).
-    - TCP_NODELAY: httpcore writes headers and body in two sends, and Nagle's algorithm then holds the body until
-      the server's delayed ACK (40 ms on Linux).
-    OAuth is the SDK's own flow (a token from the credentials' token_uri, refreshed on 401).
+    - at most MAX_IN_FLIGHT requests in flight, held by a semaphore before httpx's pool (which re-scans every
+      waiting request and every connection on each event), with as many keep-alive connections: httpx keeps 20,
+      and httpcore 1.0 then closes idle connections whenever the pool holds more than 20, reconnecting each burst.
+    OAuth is the SDK's own flow (a token from the credentials' token_uri, refreshed on 401). Use one sender from
+    one event loop: its connections belong to the loop that opened them.
     """
 
     def __init__(self, credential: object, timeout: float) -> None:
@@ -277,7 +276,6 @@ class _FcmHttpClient:
             transport=httpx.AsyncHTTPTransport(
                 http2=True,
                 limits=httpx.Limits(max_connections=MAX_IN_FLIGHT, max_keepalive_connections=MAX_IN_FLIGHT),
-                socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
             ),
         )
 
@@ -290,12 +288,12 @@ class _FcmHttpClient:
         await self._client.aclose()
 
 
-def _configure_messaging(app: firebase_admin.App, api_base: str) -> list:
+def _configure_messaging(app: firebase_admin.App, api_base: str) -> list[Any]:
     """Point the app's messaging service at `api_base` and give it an `_FcmHttpClient`.
 
     The one place that reaches into firebase-admin 7's private messaging service: `_fcm_url` is the send URL
     (formatted from FCM_URL when the service is created), `_async_client` the HTTP client send_each_async uses.
-    Returns both HTTP clients to close (the SDK's original one, never used, and ours).
+    Returns both HTTP clients to close (the SDK's original HttpxAsyncClient, never used, and ours).
     """
     service = messaging._get_messaging_service(app)
     service._fcm_url = f"{api_base.rstrip('/')}/v1/projects/{app.project_id}/messages:send"

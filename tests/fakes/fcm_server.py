@@ -204,6 +204,14 @@ class FakeFcm:
                 raise TimeoutError(f"the fake FCM server kept receiving requests for {timeout}s")
             time.sleep(seconds - (now - quiet_since))
 
+    def wait_received(self, count: int, timeout: float = 30.0) -> None:
+        """Block until at least `count` sends have been received in all."""
+        deadline = time.monotonic() + timeout
+        while len(self._received) < count:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the fake FCM server received {len(self._received)} of {count} sends")
+            time.sleep(0.01)
+
     def _call(self, function: Any, *args: Any) -> None:
         assert self._loop is not None, "the fake is not running"
         done = threading.Event()

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.accounts.models import Citizen
-from notifications.models import Device, NotificationPreferences, Platform, Reminder, ReminderKind, ReminderState
+from app.seeding.due_reminders import seed_due_reminders
+from notifications.models import Reminder, ReminderState
 from tests.fakes.fcm_server import FakeFcm
 from tests.servers import app_env, start_worker
 
@@ -23,35 +23,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-async def _seed(count: int) -> list[int]:
-    """`count` citizens with one phone each and no quiet hours, and a due reminder for each."""
-    now = datetime.now(UTC)
-    await Citizen.bulk_create([Citizen(phone=f"+8491{i:07d}") for i in range(count)], batch_size=1000)
-    citizens = await Citizen.all().order_by("id").values_list("id", flat=True)
-    await Device.bulk_create(
-        [Device(token=f"phone-{c}", citizen_id=c, platform=Platform.ANDROID, last_seen_at=now) for c in citizens],
-        batch_size=1000,
-    )
-    await NotificationPreferences.bulk_create(
-        [NotificationPreferences(citizen_id=c, quiet_start_minute=0, quiet_end_minute=0) for c in citizens],
-        batch_size=1000,
-    )
-    await Reminder.bulk_create(
-        [
-            Reminder(
-                kind=ReminderKind.PAYMENT_RECEIVED,
-                subject=f"payment:{c}",
-                citizen_id=c,
-                params={"dossierCode": "2611-0000-0001", "amountVnd": 50000, "receiptNumber": f"BL-{c}"},
-                due_at=now - timedelta(seconds=1),
-            )
-            for c in citizens
-        ],
-        batch_size=1000,
-    )
-    return [str(i) for i in await Reminder.all().values_list("id", flat=True)]
-
-
 async def _wait_until_all_final() -> None:
     async with asyncio.timeout(120):
         while await Reminder.exclude(state__in=FINAL).count():  # noqa: ASYNC110 (another process writes)
@@ -59,7 +30,7 @@ async def _wait_until_all_final() -> None:
 
 
 async def test_two_racing_workers_one_killed_mid_batch_deliver_each_reminder_exactly_once(settings, tmp_path):
-    reminder_ids = await _seed(REMINDERS)
+    reminder_ids = [str(i) for i in await seed_due_reminders(REMINDERS, datetime.now(UTC) - timedelta(seconds=1))]
     with FakeFcm() as fcm:
         env = app_env(
             DATABASE_URL=settings.database_url,

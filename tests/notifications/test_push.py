@@ -191,9 +191,7 @@ async def test_a_call_of_100_messages_is_all_on_the_wire_before_any_answer(
     fake.stall()
     try:
         sending = asyncio.create_task(sender.send(sent))
-        deadline = time.monotonic() + 30
-        while stalled_on_the_wire(fake, sent) < 100 and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
+        await asyncio.to_thread(fake.wait_received, len(fake.received) + 100)
         await asyncio.to_thread(fake.wait_quiet, 0.5)
         assert stalled_on_the_wire(fake, sent) == 100  # all of the first 100, and no more in flight
     finally:
@@ -219,7 +217,7 @@ def test_an_invalid_payload_is_rejected_not_a_dead_token() -> None:
 
 
 async def test_close_deletes_the_firebase_app(fake: FakeFcm, credentials: Path) -> None:
-    push = FcmPushSender(credentials.read_text(), fake.url)  # the JSON text itself
+    push = FcmPushSender(await asyncio.to_thread(credentials.read_text), fake.url)  # the JSON text itself
     name = push._app.name
     assert firebase_admin.get_app(name) is push._app
     await push.send([message()])
@@ -247,6 +245,6 @@ async def test_credentials_select_the_fcm_sender(fake: FakeFcm, credentials: Pat
     sender = build_push_sender(str(credentials), fake.url)
     try:
         assert isinstance(sender, FcmPushSender)
-        assert json.loads(credentials.read_text())["token_uri"] == f"{fake.url}/token"
+        assert json.loads(await asyncio.to_thread(credentials.read_text))["token_uri"] == f"{fake.url}/token"
     finally:
         await sender.close()
