@@ -45,6 +45,15 @@ def _staff(cast):
     return Actor(ActorKind.STAFF, cast.officer.id)
 
 
+async def _awaiting_documents(app, cast, dossier, deadline: datetime | None = None):
+    """The dossier received, in processing, then asked for documents by `deadline` (30 days by default)."""
+    dossiers = app.state.services.dossiers
+    for status in (DossierStatus.RECEIVED, DossierStatus.PROCESSING):
+        dossier = await dossiers.change_status(dossier, status, _staff(cast))
+    deadline = deadline or datetime.now(UTC) + timedelta(days=30)
+    return await dossiers.request_supplement(dossier, cast.officer.id, ["Bản sao CCCD"], deadline)
+
+
 async def _device(citizen: Citizen, token: str = "phone-1") -> Device:
     return await Device.create(token=token, citizen=citizen, platform=Platform.ANDROID, last_seen_at=datetime.now(UTC))
 
@@ -115,11 +124,8 @@ async def test_quiet_hours_hold_a_push_but_not_the_inbox(app, cast, dossier, swe
 async def test_the_last_day_of_a_deadline_ignores_quiet_hours(app, cast, dossier, sweep, push):
     await _quiet_now(cast.citizen)
     await _device(cast.citizen)
-    dossiers = app.state.services.dossiers
-    for status in (DossierStatus.RECEIVED, DossierStatus.PROCESSING):
-        dossier = await dossiers.change_status(dossier, status, _staff(cast))
     deadline = add_working_time(datetime.now(UTC), timedelta(days=1, minutes=2))  # the last day starts in 2 minutes
-    await dossiers.request_supplement(dossier, cast.officer.id, ["Bản sao CCCD"], deadline)
+    await _awaiting_documents(app, cast, dossier, deadline)
     assert await Reminder.filter(kind=ReminderKind.SUPPLEMENT_DUE_2D).count() == 0  # already past: not scheduled
     await Reminder.filter(kind=ReminderKind.SUPPLEMENT_DUE_1D).update(due_at=datetime.now(UTC) - timedelta(seconds=1))
     await Reminder.filter(kind=ReminderKind.DOSSIER_UPDATED).update(state=ReminderState.CANCELLED)
@@ -174,11 +180,7 @@ async def test_supplying_the_documents_cancels_the_deadline_reminders(app, cast,
     await _no_quiet_hours(cast.citizen)
     await _device(cast.citizen)
     dossiers = app.state.services.dossiers
-    for status in (DossierStatus.RECEIVED, DossierStatus.PROCESSING):
-        dossier = await dossiers.change_status(dossier, status, _staff(cast))
-    dossier = await dossiers.request_supplement(
-        dossier, cast.officer.id, ["Bản sao CCCD"], datetime.now(UTC) + timedelta(days=30)
-    )
+    dossier = await _awaiting_documents(app, cast, dossier)
     warnings = await Reminder.filter(kind__in=[ReminderKind.SUPPLEMENT_DUE_2D, ReminderKind.SUPPLEMENT_DUE_1D])
     assert len(warnings) == 2 and all(w.state is ReminderState.PENDING for w in warnings)
 
@@ -190,11 +192,7 @@ async def test_supplying_the_documents_cancels_the_deadline_reminders(app, cast,
 
 async def test_a_supplement_already_supplied_is_skipped_even_when_due(app, cast, dossier, sweep, push):
     dossiers = app.state.services.dossiers
-    for status in (DossierStatus.RECEIVED, DossierStatus.PROCESSING):
-        dossier = await dossiers.change_status(dossier, status, _staff(cast))
-    dossier = await dossiers.request_supplement(
-        dossier, cast.officer.id, ["Bản sao CCCD"], datetime.now(UTC) + timedelta(days=30)
-    )
+    dossier = await _awaiting_documents(app, cast, dossier)
     request_subject = supplement_subject((await dossier.supplement_requests.all().first()).id)
     await Reminder.filter(subject=request_subject).update(due_at=datetime.now(UTC))
     await dossiers.supply_documents(dossier, cast.citizen.id, ["Bản sao CCCD"])
@@ -210,12 +208,7 @@ async def test_a_supplement_already_supplied_is_skipped_even_when_due(app, cast,
 
 async def test_deadline_warnings_go_by_sms_to_citizens_without_the_app(app, cast, dossier, push):
     await _no_quiet_hours(cast.citizen)
-    dossiers = app.state.services.dossiers
-    for status in (DossierStatus.RECEIVED, DossierStatus.PROCESSING):
-        dossier = await dossiers.change_status(dossier, status, _staff(cast))
-    await dossiers.request_supplement(
-        dossier, cast.officer.id, ["Bản sao CCCD"], datetime.now(UTC) + timedelta(days=30)
-    )
+    dossier = await _awaiting_documents(app, cast, dossier)
     await _make_due(ReminderKind.SUPPLEMENT_DUE_2D)
     with sms_gateway() as (url, gateway):
         sweep = Sweep(push, HttpSmsSender(url, TOKEN), app.state.services.bus, worker_id="test")
@@ -230,12 +223,7 @@ async def test_deadline_warnings_go_by_sms_to_citizens_without_the_app(app, cast
 
 async def test_an_unreachable_sms_gateway_is_retried_later(app, cast, dossier, push, texts):
     await _no_quiet_hours(cast.citizen)
-    dossiers = app.state.services.dossiers
-    for status in (DossierStatus.RECEIVED, DossierStatus.PROCESSING):
-        dossier = await dossiers.change_status(dossier, status, _staff(cast))
-    await dossiers.request_supplement(
-        dossier, cast.officer.id, ["Bản sao CCCD"], datetime.now(UTC) + timedelta(days=30)
-    )
+    dossier = await _awaiting_documents(app, cast, dossier)
     await _make_due(ReminderKind.SUPPLEMENT_DUE_2D)
     texts.failing = True
 
