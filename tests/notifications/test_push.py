@@ -191,7 +191,7 @@ async def test_a_call_of_100_messages_is_all_on_the_wire_before_any_answer(
     fake.stall()
     try:
         sending = asyncio.create_task(sender.send(sent))
-        await asyncio.to_thread(fake.wait_received, len(fake.received) + 100)
+        await asyncio.to_thread(fake.wait_received, fake.total + 100)
         await asyncio.to_thread(fake.wait_quiet, 0.5)
         assert stalled_on_the_wire(fake, sent) == 100  # all of the first 100, and no more in flight
     finally:
