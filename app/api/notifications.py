@@ -93,7 +93,7 @@ class Notification:
 
 @strawberry.type(description="A phone registered for push notifications.")
 class Device:
-    token: str = strawberry.field(description="The FCM registration token.")
+    token: str = strawberry.field(description="The phone's Firebase installation ID.")
     platform: Platform = strawberry.field(description="Android or iOS.")
     locale: str = strawberry.field(description="The app's language on that phone (vi or en).")
     app_version: str = strawberry.field(description="The app's version, for support.")
@@ -160,7 +160,10 @@ class NotificationPreferencesPayload:
 
 @strawberry.input(description="Register this phone for push notifications.")
 class RegisterDeviceInput:
-    token: str = strawberry.field(description="The FCM registration token (moves here if another account had it).")
+    token: str = strawberry.field(
+        description="The phone's Firebase installation ID, which FCM addresses pushes to (moves here if another "
+        "account had it)."
+    )
     platform: Platform = strawberry.field(description="Android or iOS.")
     locale: str = strawberry.field(default="vi", description="The app's language on this phone (vi or en).")
     app_version: str = strawberry.field(default="", description="The app's version (32 characters at most).")
