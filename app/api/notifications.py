@@ -171,7 +171,7 @@ class RegisterDeviceInput:
 
 @strawberry.input(description="Stop push notifications to this phone (on sign-out).")
 class UnregisterDeviceInput:
-    token: str = strawberry.field(description="The FCM registration token.")
+    token: str = strawberry.field(description="The Firebase installation ID given to `registerDevice`.")
 
 
 @strawberry.input(description="Mark notifications read: give `ids`, or `all: true`.")
