@@ -192,3 +192,39 @@ async def test_two_hundred_simultaneous_bookings_never_overbook(service, cast):
     booked = await Appointment.filter(status=AppointmentStatus.BOOKED, starts_at=slot).count()
     counter = await SlotCounter.get(centre_id=cast.ha_long.id, starts_at=slot)
     assert booked == counter.booked == 4
+
+
+async def test_one_citizen_racing_themselves_gets_one_booking_a_day(service, cast):
+    wednesday_slots = [
+        slot.starts_at for slot in await service.available_slots(cast.ha_long.id, BORDERLESS_5_DAYS, WEDNESDAY, 1)
+    ]
+    attempts = [wednesday_slots[n % len(wednesday_slots)].astimezone(UTC) for n in range(20)]
+
+    async def attempt(slot: datetime) -> str:
+        try:
+            await service.book(cast.citizen.id, cast.ha_long.id, BORDERLESS_5_DAYS, slot)
+        except DomainError as error:
+            return error.code.value
+        return "OK"
+
+    outcomes = await asyncio.gather(*(attempt(slot) for slot in attempts))
+    assert outcomes.count("OK") == 1
+    assert outcomes.count("TOO_MANY_BOOKINGS") == 19
+    assert await Appointment.filter(citizen_id=cast.citizen.id).count() == 1
+    assert sum(await SlotCounter.all().values_list("booked", flat=True)) == 1, "refused attempts gave their place back"
+
+
+async def test_a_closure_recorded_after_slots_were_read_still_refuses(service, cast):
+    await service.book(cast.citizen.id, cast.ha_long.id, BORDERLESS_5_DAYS, at(WEDNESDAY, 9))
+    await service.add_closure(cast.ha_long.id, WEDNESDAY)
+    other = await Citizen.create(phone="+84912000780")
+    assert await failure(service.book(other.id, cast.ha_long.id, BORDERLESS_5_DAYS, at(WEDNESDAY, 9))) == (
+        ErrorCode.CENTRE_CLOSED
+    )
+    assert await failure(service.book(other.id, cast.ha_long.id, BORDERLESS_5_DAYS, at(WEDNESDAY, 10))) == (
+        ErrorCode.CENTRE_CLOSED
+    ), "a slot nobody had booked yet"
+    await service.set_capacity(cast.ha_long.id, 0)
+    assert await failure(service.book(other.id, cast.ha_long.id, BORDERLESS_5_DAYS, at(date(2027, 2, 2), 9))) == (
+        ErrorCode.SLOT_FULL
+    ), "a capacity change applies to the next booking"
