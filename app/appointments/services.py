@@ -26,7 +26,14 @@ from app.appointments.models import (
     SlotCounter,
 )
 from app.appointments.reminders import cancel_reminders, schedule_reminders
-from app.appointments.schedule import HORIZON_DAYS, bookable_from, day_slots, default_capacity, horizon_day
+from app.appointments.schedule import (
+    HORIZON_DAYS,
+    bookable_from,
+    bookable_starts,
+    day_slots,
+    default_capacity,
+    horizon_day,
+)
 from app.catalogue.models import Centre, Procedure
 from app.errors import DomainError, ErrorCode
 from app.events import EventBus
@@ -111,15 +118,10 @@ class AppointmentService:
         if not 1 <= days <= HORIZON_DAYS + 1 or start < today or start > horizon_day(now):
             raise DomainError(ErrorCode.INVALID_SLOT_RANGE, "from")
         last = min(start + timedelta(days=days - 1), horizon_day(now))
-        closures = set(
-            await CentreClosure.filter(centre_id=centre_id, day__gte=start, day__lte=last).values_list("day", flat=True)
+        closures = await CentreClosure.filter(centre_id=centre_id, day__gte=start, day__lte=last).values_list(
+            "day", flat=True
         )
-        earliest = bookable_from(now)
-        starts: list[datetime] = []
-        day = start
-        while day <= last:
-            starts += [slot for slot in day_slots(centre.opening_hours, day, closures) if slot >= earliest]
-            day += timedelta(days=1)
+        starts = list(bookable_starts(centre.opening_hours, start, last, bookable_from(now), closures))
         if not starts:
             return []
         capacity = await self.capacity(centre)

@@ -7,22 +7,15 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from app.appointments.reminders import appointment_reminder_subject, parse_appointment_reminder_subject
-from app.appointments.services import AppointmentService
 from app.errors import DomainError, ErrorCode
-from app.events import InProcessEventBus
 from notifications.models import Reminder, ReminderKind, ReminderState
-from tests.appointments.test_services import NOW, WEDNESDAY, at
+from tests.appointments.moments import NOW, WEDNESDAY, at
 from tests.dossier_data import BORDERLESS_5_DAYS, RESIDENCE_BOUND
 
 PENDING_24H_AND_1H = {
     (ReminderKind.APPOINTMENT_24H, ReminderState.PENDING),
     (ReminderKind.APPOINTMENT_1H, ReminderState.PENDING),
 }
-
-
-@pytest.fixture
-def service() -> AppointmentService:
-    return AppointmentService(InProcessEventBus(), clock=lambda: NOW)
 
 
 async def reminders(subject: str) -> dict[ReminderKind, Reminder]:

@@ -9,28 +9,11 @@ import pytest
 
 from app.accounts.models import Citizen
 from app.appointments.models import Appointment, AppointmentStatus, SlotCounter
-from app.appointments.services import AppointmentService, centre_bookings_channel, qr_payload
+from app.appointments.services import centre_bookings_channel, qr_payload
 from app.errors import DomainError, ErrorCode
-from app.events import InProcessEventBus
 from app.working_days import LOCAL_TZ
+from tests.appointments.moments import NOW, WEDNESDAY, at
 from tests.dossier_data import BORDERLESS_5_DAYS, RESIDENCE_BOUND
-
-NOW = datetime(2027, 2, 1, 8, 0, tzinfo=LOCAL_TZ)
-WEDNESDAY = date(2027, 2, 3)
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, datetime.min.time(), LOCAL_TZ).replace(hour=hour, minute=minute)
-
-
-@pytest.fixture
-def bus() -> InProcessEventBus:
-    return InProcessEventBus()
-
-
-@pytest.fixture
-def service(bus: InProcessEventBus) -> AppointmentService:
-    return AppointmentService(bus, clock=lambda: NOW)
 
 
 async def failure(call) -> ErrorCode:
