@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from app.accounts.models import Citizen
 from app.appointments.claims import claim_place, is_closed, release_place
 from app.appointments.models import (
     Appointment,
@@ -34,7 +35,8 @@ from app.appointments.schedule import (
     default_capacity,
     horizon_day,
 )
-from app.catalogue.models import Centre, Procedure
+from app.catalogue.eligibility import check_eligibility, provincial_centre_id
+from app.catalogue.models import Centre, Procedure, ProcedureLevel
 from app.errors import DomainError, ErrorCode
 from app.events import EventBus
 from app.ttl_cache import TtlLruCache
@@ -141,6 +143,7 @@ class AppointmentService:
         centre = await self._centre(centre_id)
         procedure = await self._procedure(procedure_code)
         local_day = self._check_slot(centre, starts_at)
+        await self._check_eligible(citizen_id, procedure, centre)
         starts_utc = starts_at.astimezone(UTC)
         for _ in range(TICKET_ATTEMPTS):
             try:
@@ -283,6 +286,19 @@ class AppointmentService:
         if procedure is None:
             raise DomainError(ErrorCode.PROCEDURE_NOT_FOUND, "procedureCode")
         return procedure
+
+    async def _check_eligible(self, citizen_id: int, procedure: Procedure, centre: Centre) -> None:
+        """The centre may take the procedure for this citizen (as for filing a dossier there).
+
+        Borderless commune-level procedures, most of the catalogue, go anywhere and cost no query.
+        """
+        if procedure.borderless and procedure.level is ProcedureLevel.COMMUNE:
+            return
+        residence = await Citizen.filter(id=citizen_id).first().values_list("residence_centre_id", flat=True)
+        verdict = check_eligibility(procedure, centre, residence, await provincial_centre_id())
+        if not verdict.eligible:
+            reason = {"vi": verdict.reason_vi, "en": verdict.reason_en}
+            raise DomainError(ErrorCode.CENTRE_NOT_ELIGIBLE, "centreId", reason=reason)
 
     def _check_slot(self, centre: Centre, starts_at: datetime) -> date:
         """The slot's local date when `starts_at` is a slot of the centre's hours; a coded error otherwise.

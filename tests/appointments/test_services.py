@@ -12,7 +12,7 @@ from app.appointments.models import Appointment, AppointmentStatus, SlotCounter
 from app.appointments.services import centre_bookings_channel, qr_payload
 from app.errors import DomainError, ErrorCode
 from app.working_days import LOCAL_TZ
-from tests.appointments.moments import NOW, WEDNESDAY, at
+from tests.appointments.moments import NOW, TUESDAY, WEDNESDAY, at
 from tests.dossier_data import BORDERLESS_5_DAYS, RESIDENCE_BOUND
 
 
@@ -211,3 +211,26 @@ async def test_a_closure_recorded_after_slots_were_read_still_refuses(service, c
     assert await failure(service.book(other.id, cast.ha_long.id, BORDERLESS_5_DAYS, at(date(2027, 2, 2), 9))) == (
         ErrorCode.SLOT_FULL
     ), "a capacity change applies to the next booking"
+
+
+async def test_a_residence_bound_procedure_is_booked_at_the_residence_centre_only(service, cast):
+    elsewhere = await Citizen.create(phone="+84912000791", residence_centre=cast.bai_chay)
+    nowhere = await Citizen.create(phone="+84912000792")
+    for citizen in (elsewhere, nowhere):
+        refused = service.book(citizen.id, cast.ha_long.id, RESIDENCE_BOUND, at(WEDNESDAY, 9))
+        assert await failure(refused) == ErrorCode.CENTRE_NOT_ELIGIBLE
+    await service.book(elsewhere.id, cast.bai_chay.id, RESIDENCE_BOUND, at(WEDNESDAY, 9))
+    await service.book(nowhere.id, cast.ha_long.id, BORDERLESS_5_DAYS, at(WEDNESDAY, 9))
+    assert await Appointment.all().count() == 2
+
+
+async def test_rescheduling_onto_a_day_already_booked_for_the_procedure_is_refused(service, cast):
+    tuesday = await service.book(cast.citizen.id, cast.ha_long.id, BORDERLESS_5_DAYS, at(TUESDAY, 9))
+    await service.book(cast.citizen.id, cast.ha_long.id, BORDERLESS_5_DAYS, at(WEDNESDAY, 9))
+    assert await failure(service.reschedule(tuesday, at(WEDNESDAY, 14))) == ErrorCode.TOO_MANY_BOOKINGS
+    kept = await Appointment.get(id=tuesday.id)
+    assert kept.starts_at == at(TUESDAY, 9) and kept.active_day == TUESDAY
+    taken = dict(await SlotCounter.all().values_list("starts_at", "booked"))
+    assert sorted(taken.values()) == [1, 1], "the claimed 14:00 place was given back"
+    moved = await service.reschedule(tuesday, at(TUESDAY, 14))
+    assert moved.starts_at == at(TUESDAY, 14), "moving within the same day is fine"
