@@ -72,6 +72,10 @@ class _TicketTaken(Exception):
     """The drawn ticket exists already: draw another."""
 
 
+class _NoRoom(Exception):
+    """The claim was refused: the slot is full or the day closed (told apart after the rollback)."""
+
+
 @dataclass(frozen=True)
 class Slot:
     """A bookable slot and its free places."""
@@ -188,6 +192,8 @@ class AppointmentService:
                 await self._schedule_reminders(appointment, starts_utc)
         except IntegrityError:
             raise DomainError(ErrorCode.TOO_MANY_BOOKINGS, "startsAt") from None  # active that day already
+        except _NoRoom:
+            raise await self._no_room(centre.id, local_day) from None
         await appointment.refresh_from_db()
         await self._publish(appointment, BookingUpdateKind.RESCHEDULED)
         return appointment
@@ -231,6 +237,8 @@ class AppointmentService:
             if await Appointment.exists(ticket=ticket):
                 raise _TicketTaken from None
             raise DomainError(ErrorCode.TOO_MANY_BOOKINGS, "startsAt") from None
+        except _NoRoom:
+            raise await self._no_room(centre.id, day) from None
         return appointment
 
     async def _end(self, appointment: Appointment, status: AppointmentStatus, field: str, **changes) -> None:
@@ -252,9 +260,13 @@ class AppointmentService:
 
     async def _claim(self, centre: Centre, starts_at: datetime, day: date) -> None:
         if not await claim_place(centre.id, starts_at, day, default_capacity(centre.counters)):
-            if await is_closed(centre.id, day):
-                raise DomainError(ErrorCode.CENTRE_CLOSED, "startsAt")
-            raise DomainError(ErrorCode.SLOT_FULL, "startsAt")
+            raise _NoRoom
+
+    async def _no_room(self, centre_id: int, day: date) -> DomainError:
+        """Why a claim was refused, asked after its transaction ended so that it holds no lock meanwhile."""
+        return DomainError(
+            ErrorCode.CENTRE_CLOSED if await is_closed(centre_id, day) else ErrorCode.SLOT_FULL, "startsAt"
+        )
 
     async def _schedule_reminders(self, appointment: Appointment, starts_at: datetime) -> None:
         await schedule_reminders(
