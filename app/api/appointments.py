@@ -93,15 +93,18 @@ class Appointment(relay.Node):
 
     @strawberry.field(description="The centre to visit.")
     async def centre(self, info: Info) -> Centre:
-        return Centre.from_model(await info.context.loaders.centre_by_id.load(self.model.centre_id))  # type: ignore[attr-defined]
+        centre = await info.context.loaders.centre_by_id.load(self.model.centre_id)  # type: ignore[attr-defined]
+        return Centre.from_model(centre)
 
     @strawberry.field(description="National code of the procedure (also in `procedure`).")
     async def procedure_code(self, info: Info) -> str:
-        return (await info.context.loaders.procedure_by_id.load(self.model.procedure_id)).code  # type: ignore[attr-defined]
+        procedure = await info.context.loaders.procedure_by_id.load(self.model.procedure_id)  # type: ignore[attr-defined]
+        return procedure.code
 
     @strawberry.field(description="The procedure the visit is for.")
     async def procedure(self, info: Info) -> Procedure:
-        return Procedure.from_model(await info.context.loaders.procedure_by_id.load(self.model.procedure_id))  # type: ignore[attr-defined]
+        procedure = await info.context.loaders.procedure_by_id.load(self.model.procedure_id)  # type: ignore[attr-defined]
+        return Procedure.from_model(procedure)
 
     @classmethod
     def from_model(cls, appointment: models.Appointment) -> Appointment:

@@ -245,12 +245,14 @@ class AppointmentService:
         """Move a BOOKED appointment to `status` and cancel its reminders; APPOINTMENT_NOT_ACTIVE if not BOOKED.
 
         Cancelling gives the place back. Only CHECKED_IN keeps the day active (the citizen was served that day).
+        The update also requires the slot `appointment` was read with: a booking moved meanwhile is refused rather
+        than releasing a place and reminders it no longer holds.
         """
         active_day = appointment.local_day if status is AppointmentStatus.CHECKED_IN else None
         async with in_transaction():
-            changed = await Appointment.filter(id=appointment.id, status=AppointmentStatus.BOOKED).update(
-                status=status, active_day=active_day, updated_at=self._clock(), **changes
-            )
+            changed = await Appointment.filter(
+                id=appointment.id, status=AppointmentStatus.BOOKED, starts_at=appointment.starts_at
+            ).update(status=status, active_day=active_day, updated_at=self._clock(), **changes)
             if not changed:
                 raise DomainError(ErrorCode.APPOINTMENT_NOT_ACTIVE, field)
             if status is AppointmentStatus.CANCELLED:

@@ -234,3 +234,15 @@ async def test_rescheduling_onto_a_day_already_booked_for_the_procedure_is_refus
     assert sorted(taken.values()) == [1, 1], "the claimed 14:00 place was given back"
     moved = await service.reschedule(tuesday, at(TUESDAY, 14))
     assert moved.starts_at == at(TUESDAY, 14), "moving within the same day is fine"
+
+
+async def test_cancelling_a_booking_moved_meanwhile_releases_nothing_stale(service, cast):
+    booked = await service.book(cast.citizen.id, cast.ha_long.id, BORDERLESS_5_DAYS, at(WEDNESDAY, 9))
+    other = await Citizen.create(phone="+84912000793")
+    await service.book(other.id, cast.ha_long.id, BORDERLESS_5_DAYS, at(WEDNESDAY, 9))
+    stale = await Appointment.get(id=booked.id)
+    await service.reschedule(booked, at(WEDNESDAY, 14))
+    assert await failure(service.cancel(stale)) == ErrorCode.APPOINTMENT_NOT_ACTIVE
+    taken = {moment: count for moment, count in await SlotCounter.all().values_list("starts_at", "booked")}
+    assert taken == {at(WEDNESDAY, 9): 1, at(WEDNESDAY, 14): 1}, "the other citizen's 09:00 place is still counted"
+    assert (await service.cancel(await Appointment.get(id=booked.id))).status is AppointmentStatus.CANCELLED
