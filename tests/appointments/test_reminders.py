@@ -6,7 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from app.appointments.reminders import appointment_reminder_subject, parse_appointment_reminder_subject
+from app.appointments.reminders import (
+    appointment_reminder_applies,
+    appointment_reminder_subject,
+    parse_appointment_reminder_subject,
+)
 from app.errors import DomainError, ErrorCode
 from notifications.models import Reminder, ReminderKind, ReminderState
 from tests.appointments.moments import NOW, WEDNESDAY, at
@@ -89,3 +93,16 @@ async def test_cancelling_checking_in_or_missing_stops_the_reminders(service, ca
     assert {row.state for row in mine.values()} == {ReminderState.CANCELLED}
     kept = await reminders(appointment_reminder_subject(other.id, at(WEDNESDAY, 10)))
     assert {row.state for row in kept.values()} == {ReminderState.PENDING}, "another booking's reminders stay"
+
+
+async def test_a_reminder_applies_while_the_booking_is_at_its_slot(service, cast):
+    appointment = await service.book(cast.citizen.id, cast.ha_long.id, BORDERLESS_5_DAYS, at(WEDNESDAY, 9))
+    at_nine = appointment_reminder_subject(appointment.id, at(WEDNESDAY, 9))
+    assert await appointment_reminder_applies(at_nine)
+    await service.reschedule(appointment, at(WEDNESDAY, 14))
+    assert not await appointment_reminder_applies(at_nine), "the booking moved"
+    at_two = appointment_reminder_subject(appointment.id, at(WEDNESDAY, 14))
+    assert await appointment_reminder_applies(at_two)
+    await service.cancel(appointment)
+    assert not await appointment_reminder_applies(at_two)
+    assert not await appointment_reminder_applies("appointment:oops")
