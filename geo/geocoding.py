@@ -17,8 +17,8 @@ from geopy.exc import GeopyError
 from geopy.geocoders import Nominatim
 
 from app.errors import DomainError, ErrorCode
+from app.ttl_cache import TtlLruCache
 from app.vietnamese import fold
-from geo.cache import TtlLruCache
 
 logger = logging.getLogger(__name__)
 

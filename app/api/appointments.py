@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
-from datetime import date, datetime
+from collections.abc import AsyncGenerator, Iterable
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 import strawberry
 from strawberry import relay
+from tortoise.expressions import Q
 
 from app.accounts.models import StaffRole
 from app.api.arguments import Input, local_if_naive
+from app.api.catalogue import Centre, Procedure
 from app.api.context import Info
 from app.api.enums import described_enum
 from app.api.errors import UserError, returns_user_errors
-from app.api.ids import database_id
+from app.api.ids import database_id, database_ids
+from app.api.loaders import renew_loaders
+from app.api.pagination import After, Connection, First, paginate_queryset
 from app.api.permissions import require_citizen, require_staff_of
 from app.appointments import models
-from app.appointments.models import AppointmentStatus
+from app.appointments.models import AppointmentStatus, BookingUpdateKind
+from app.appointments.schedule import SLOT_LENGTH
 from app.appointments.services import centre_bookings_channel, qr_payload
 from app.errors import DomainError, ErrorCode
 
@@ -33,31 +38,94 @@ described_enum(
     },
 )
 
+described_enum(
+    BookingUpdateKind,
+    "BookingUpdateKind",
+    "What happened to a booking, in the centre's live feed.",
+    {
+        BookingUpdateKind.BOOKED: "A citizen booked a slot.",
+        BookingUpdateKind.CANCELLED: "The citizen cancelled; the place is free again.",
+        BookingUpdateKind.RESCHEDULED: "The citizen moved the booking; `startsAt` is the new slot.",
+        BookingUpdateKind.CHECKED_IN: "Staff checked the citizen in.",
+        BookingUpdateKind.NO_SHOW: "Staff recorded that the citizen did not come.",
+    },
+)
+
 CentreId = Annotated[relay.GlobalID, strawberry.argument(description="The centre's ID.")]
 
 
-@strawberry.type(description="A booked visit to a centre.")
-class Appointment:
-    id: relay.GlobalID = strawberry.field(description="The appointment's ID.")
-    ticket: str = strawberry.field(description="Short code the citizen shows at the centre.")
-    qr_payload: str = strawberry.field(description="Text to render as a QR code for the centre's scanner.")
-    status: AppointmentStatus = strawberry.field(description="Where the appointment stands.")
-    starts_at: datetime = strawberry.field(description="Slot start (30 minutes long).")
-    centre_id: relay.GlobalID = strawberry.field(description="The centre's ID.")
-    procedure_code: str = strawberry.field(description="National code of the procedure.")
+@strawberry.type(description="A booked visit to a centre, seen by its citizen or by staff of the centre.")
+class Appointment(relay.Node):
+    id: relay.NodeID[int]
+    model: strawberry.Private[models.Appointment]
+
+    @strawberry.field(description="Short code the citizen shows at the centre.")
+    def ticket(self) -> str:
+        return self.model.ticket
+
+    @strawberry.field(description="Text to render as a QR code for the centre's scanner.")
+    def qr_payload(self) -> str:
+        return qr_payload(self.model.ticket)
+
+    @strawberry.field(description="Where the appointment stands.")
+    def status(self) -> AppointmentStatus:
+        return self.model.status
+
+    @strawberry.field(description="Slot start.")
+    def starts_at(self) -> datetime:
+        return self.model.starts_at
+
+    @strawberry.field(description="Slot end (slots are 30 minutes long).")
+    def ends_at(self) -> datetime:
+        return self.model.starts_at + SLOT_LENGTH
+
+    @strawberry.field(description="When the centre checked the citizen in; null until then.")
+    def checked_in_at(self) -> datetime | None:
+        return self.model.checked_in_at
+
+    @strawberry.field(description="When it was booked.")
+    def created_at(self) -> datetime:
+        return self.model.created_at
+
+    @strawberry.field(description="The centre's ID (also in `centre`).")
+    def centre_id(self) -> relay.GlobalID:
+        return relay.GlobalID("Centre", str(self.model.centre_id))  # type: ignore[attr-defined]
+
+    @strawberry.field(description="The centre to visit.")
+    async def centre(self, info: Info) -> Centre:
+        centre = await info.context.loaders.centre_by_id.load(self.model.centre_id)  # type: ignore[attr-defined]
+        return Centre.from_model(centre)
+
+    @strawberry.field(description="National code of the procedure (also in `procedure`).")
+    async def procedure_code(self, info: Info) -> str:
+        procedure = await info.context.loaders.procedure_by_id.load(self.model.procedure_id)  # type: ignore[attr-defined]
+        return procedure.code
+
+    @strawberry.field(description="The procedure the visit is for.")
+    async def procedure(self, info: Info) -> Procedure:
+        procedure = await info.context.loaders.procedure_by_id.load(self.model.procedure_id)  # type: ignore[attr-defined]
+        return Procedure.from_model(procedure)
 
     @classmethod
-    async def from_model(cls, appointment: models.Appointment) -> Appointment:
-        await appointment.fetch_related("procedure")
-        return cls(
-            id=relay.GlobalID("Appointment", str(appointment.id)),
-            ticket=appointment.ticket,
-            qr_payload=qr_payload(appointment.ticket),
-            status=appointment.status,
-            starts_at=appointment.starts_at,
-            centre_id=relay.GlobalID("Centre", str(appointment.centre_id)),  # type: ignore[attr-defined]
-            procedure_code=appointment.procedure.code,
-        )
+    def from_model(cls, appointment: models.Appointment) -> Appointment:
+        return cls(id=appointment.id, model=appointment)
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> list:
+        ids = database_ids(list(node_ids))
+        found = {row.id: row for row in await models.Appointment.filter(id__in=[pk for pk in ids if pk])}
+        visible = {pk: row for pk, row in found.items() if _may_see(info, row)}
+        return [cls.from_model(visible[pk]) if pk in visible else None for pk in ids]
+
+
+def _may_see(info: Info, appointment: models.Appointment) -> bool:
+    """The citizen who booked it, and staff of its centre."""
+    viewer = info.context.viewer
+    if viewer is None:
+        return False
+    if viewer.is_citizen:
+        return viewer.id == appointment.citizen_id  # type: ignore[attr-defined]
+    return viewer.works_at(appointment.centre_id)  # type: ignore[attr-defined]
 
 
 @strawberry.type(description="A bookable slot with places left.")
@@ -87,7 +155,7 @@ class CentreSchedulePayload:
 
 @strawberry.type(description="A change of a booking at the centre.")
 class BookingUpdate:
-    kind: str = strawberry.field(description="BOOKED, CANCELLED, RESCHEDULED or CHECKED_IN.")
+    kind: BookingUpdateKind = strawberry.field(description="What happened.")
     appointment: Appointment = strawberry.field(description="The appointment as it is now.")
 
 
@@ -161,7 +229,7 @@ class AppointmentsQuery:
             slots=[AppointmentSlot(starts_at=s.starts_at, remaining=s.remaining, capacity=s.capacity) for s in slots]
         )
 
-    @strawberry.field(description="Appointments of your centre on one local date (staff of the centre).")
+    @strawberry.field(description="Appointments of your centre on one local date, earliest first (its staff).")
     async def centre_appointments(
         self,
         info: Info,
@@ -170,14 +238,41 @@ class AppointmentsQuery:
         status: Annotated[
             AppointmentStatus | None, strawberry.argument(description="Only this status (default: all).")
         ] = None,
-    ) -> list[Appointment]:
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Appointment]:
         centre = database_id(centre_id, "Centre")
         require_staff_of(info, centre)
-        queryset = models.Appointment.filter(centre_id=centre, local_day=date)
+        queryset = models.Appointment.filter(centre_id=centre, local_day=date).order_by("starts_at", "id")
         if status is not None:
             queryset = queryset.filter(status=status)
-        rows = await queryset.order_by("starts_at", "id").limit(500).select_related("procedure")
-        return [await Appointment.from_model(row) for row in rows]
+        return await paginate_queryset(info, queryset, first, after, Appointment.from_model)
+
+    @strawberry.field(description="The signed-in citizen's appointments.")
+    async def my_appointments(
+        self,
+        info: Info,
+        upcoming: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="True: booked ones not yet started, earliest first. False: the others, latest first. "
+                "Omitted: all, latest first."
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Appointment]:
+        viewer = require_citizen(info)
+        queryset = models.Appointment.filter(citizen_id=viewer.id)
+        now = datetime.now(UTC)
+        booked_ahead = Q(status=AppointmentStatus.BOOKED, starts_at__gte=now)
+        if upcoming:
+            queryset = queryset.filter(booked_ahead).order_by("starts_at", "id")
+        else:
+            if upcoming is False:
+                queryset = queryset.filter(~booked_ahead)
+            queryset = queryset.order_by("-starts_at", "-id")
+        return await paginate_queryset(info, queryset, first, after, Appointment.from_model)
 
 
 @strawberry.type
@@ -203,13 +298,13 @@ class AppointmentsMutation:
             local_if_naive(input.starts_at),
             dossier_id,
         )
-        return AppointmentPayload(appointment=await Appointment.from_model(appointment))
+        return AppointmentPayload(appointment=Appointment.from_model(appointment))
 
     @strawberry.mutation(description="Cancel one's own appointment; the place is freed.")
     @returns_user_errors(AppointmentPayload)
     async def cancel_appointment(self, info: Info, input: Input[CancelAppointmentInput]) -> AppointmentPayload:
         appointment = await info.context.services.appointments.cancel(await _own(info, input.id))
-        return AppointmentPayload(appointment=await Appointment.from_model(appointment))
+        return AppointmentPayload(appointment=Appointment.from_model(appointment))
 
     @strawberry.mutation(description="Move one's own appointment; on failure the old booking stays.")
     @returns_user_errors(AppointmentPayload)
@@ -217,7 +312,7 @@ class AppointmentsMutation:
         appointment = await info.context.services.appointments.reschedule(
             await _own(info, input.id), local_if_naive(input.starts_at)
         )
-        return AppointmentPayload(appointment=await Appointment.from_model(appointment))
+        return AppointmentPayload(appointment=Appointment.from_model(appointment))
 
     @strawberry.mutation(description="Check in the holder of a ticket at your centre (staff).")
     @returns_user_errors(AppointmentPayload)
@@ -225,7 +320,7 @@ class AppointmentsMutation:
         centre = database_id(input.centre_id, "Centre")
         require_staff_of(info, centre)
         appointment = await info.context.services.appointments.check_in(centre, input.ticket)
-        return AppointmentPayload(appointment=await Appointment.from_model(appointment))
+        return AppointmentPayload(appointment=Appointment.from_model(appointment))
 
     @strawberry.mutation(description="Record that the citizen did not come (staff of the centre).")
     @returns_user_errors(AppointmentPayload)
@@ -235,7 +330,7 @@ class AppointmentsMutation:
             raise DomainError(ErrorCode.APPOINTMENT_NOT_FOUND, "id")
         require_staff_of(info, appointment.centre_id)  # type: ignore[attr-defined]
         appointment = await info.context.services.appointments.mark_no_show(appointment)
-        return AppointmentPayload(appointment=await Appointment.from_model(appointment))
+        return AppointmentPayload(appointment=Appointment.from_model(appointment))
 
     @strawberry.mutation(description="Close your centre for appointments on one date (managers).")
     @returns_user_errors(CentreSchedulePayload)
@@ -262,6 +357,9 @@ class AppointmentsSubscription:
         require_staff_of(info, centre)
         async with info.context.services.bus.subscribe(centre_bookings_channel(centre)) as messages:
             async for message in messages:
+                renew_loaders()  # this update and the fields resolved from it read current data
                 appointment = await models.Appointment.get_or_none(id=message["appointmentId"], centre_id=centre)
                 if appointment is not None:
-                    yield BookingUpdate(kind=message["kind"], appointment=await Appointment.from_model(appointment))
+                    yield BookingUpdate(
+                        kind=BookingUpdateKind(message["kind"]), appointment=Appointment.from_model(appointment)
+                    )

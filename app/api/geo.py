@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from typing import Annotated
 
 import strawberry
@@ -76,6 +77,13 @@ class CentreCandidate:
     travel_note: str | None = strawberry.field(
         description="How the time was reckoned when it includes a boat; else null."
     )
+
+    @strawberry.field(
+        description="The centre's earliest appointment slot with a place left (at least 2 hours ahead, within 30 "
+        "days); null when none is free."
+    )
+    async def next_free_slot(self, info: Info) -> datetime | None:
+        return await info.context.loaders.next_free_slot_by_centre.load(int(self.centre.id))
 
 
 @strawberry.type(description="Result of `nearestCentres`.")

@@ -7,11 +7,13 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Generic, TypeVar
 
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
+from app.appointments.availability import next_free_slots
 from app.catalogue.models import Centre, Procedure
 from app.dossiers.models import Apology, DossierEvent, SupplementRequest
 
@@ -48,6 +50,12 @@ class ChildrenByParentLoader(DataLoader[int, list[M]], Generic[M]):
         return [grouped[key] for key in keys]
 
 
+async def _next_free_slots(centre_ids: Iterable[int]) -> list[datetime | None]:
+    keys = list(centre_ids)
+    found = await next_free_slots(keys, datetime.now(UTC))
+    return [found.get(key) for key in keys]
+
+
 @dataclass
 class Loaders:
     """The loaders of one operation."""
@@ -62,6 +70,9 @@ class Loaders:
     )
     apologies_by_dossier: ChildrenByParentLoader[Apology] = field(
         default_factory=lambda: ChildrenByParentLoader(Apology, "dossier_id")
+    )
+    next_free_slot_by_centre: DataLoader[int, datetime | None] = field(
+        default_factory=lambda: DataLoader(load_fn=_next_free_slots)
     )
 
 

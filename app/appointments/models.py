@@ -15,6 +15,16 @@ class AppointmentStatus(StrEnum):
     NO_SHOW = "NO_SHOW"
 
 
+class BookingUpdateKind(StrEnum):
+    """What happened to a booking, as the centre's live feed tells it."""
+
+    BOOKED = "BOOKED"
+    CANCELLED = "CANCELLED"
+    RESCHEDULED = "RESCHEDULED"
+    CHECKED_IN = "CHECKED_IN"
+    NO_SHOW = "NO_SHOW"
+
+
 class Appointment(Model):
     """A citizen's booked visit to a centre for one procedure, at one slot."""
 
@@ -27,7 +37,10 @@ class Appointment(Model):
         "models.Dossier", related_name="appointments", null=True, on_delete=fields.SET_NULL
     )
     starts_at = fields.DatetimeField(description="Slot start, UTC")
-    local_day = fields.DateField(description="Slot date in Asia/Ho_Chi_Minh, for the one-a-day rule and staff lists")
+    local_day = fields.DateField(description="Slot date in Asia/Ho_Chi_Minh, for staff lists")
+    active_day = fields.DateField(
+        null=True, description="The local date while BOOKED or CHECKED_IN, else null: unique per citizen and procedure"
+    )
     status = fields.CharEnumField(AppointmentStatus, max_length=12, default=AppointmentStatus.BOOKED)
     checked_in_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -35,7 +48,8 @@ class Appointment(Model):
 
     class Meta:
         table = "appointment"
-        indexes = (("centre_id", "local_day"), ("citizen_id", "procedure_id", "local_day"))
+        indexes = (("centre_id", "local_day"), ("citizen_id", "starts_at"))
+        unique_together = (("citizen", "procedure", "active_day"),)
 
 
 class SlotCounter(Model):

@@ -5,7 +5,7 @@ Pure functions: the caller loads the centre's hours and closures.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 
 from app.working_days import LOCAL_TZ, is_public_holiday
@@ -36,6 +36,17 @@ def day_slots(opening_hours: dict, day: date, closures: Iterable[date] = ()) -> 
             slots.append(start)
             start += SLOT_LENGTH
     return slots
+
+
+def bookable_starts(
+    opening_hours: dict, first: date, last: date, earliest: datetime, closures: Iterable[date] = ()
+) -> Iterator[datetime]:
+    """Slot starts from `first` to `last` (local dates) not before `earliest`, in order."""
+    closed = set(closures)
+    day = first
+    while day <= last:
+        yield from (slot for slot in day_slots(opening_hours, day, closed) if slot >= earliest)
+        day += timedelta(days=1)
 
 
 def default_capacity(counters: int) -> int:

@@ -1,8 +1,10 @@
 """Appointment actions: slots, booking, cancelling, rescheduling, check-in, no-show, closures and capacity.
 
-Capacity is claimed with a conditional `UPDATE slot_counter SET booked = booked + 1 WHERE ... AND booked < capacity`
-and its row count, in the same transaction as the appointment row, so no slot is ever overbooked, on SQLite and
-PostgreSQL alike. Events go out on the bus only after commit.
+A place is claimed by one conditional statement on the slot's counter row (app/appointments/claims.py) in the same
+transaction as the appointment row and its reminders, so no slot is ever overbooked, on SQLite and PostgreSQL alike.
+One active booking per citizen, procedure and day is a unique constraint (`active_day`), so a citizen racing
+themselves gets one. Centres and procedures are cached per process for a few minutes (catalogue data); capacity and
+closures are always read fresh. Events go out on the bus only after commit.
 """
 
 from __future__ import annotations
@@ -12,14 +14,32 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from app.appointments.models import Appointment, AppointmentStatus, CentreClosure, SlotCapacity, SlotCounter
-from app.appointments.schedule import HORIZON_DAYS, bookable_from, day_slots, default_capacity, horizon_day
-from app.catalogue.models import Centre, Procedure
+from app.accounts.models import Citizen
+from app.appointments.claims import claim_place, is_closed, release_place
+from app.appointments.models import (
+    Appointment,
+    AppointmentStatus,
+    BookingUpdateKind,
+    CentreClosure,
+    SlotCapacity,
+    SlotCounter,
+)
+from app.appointments.reminders import cancel_reminders, schedule_reminders
+from app.appointments.schedule import (
+    HORIZON_DAYS,
+    bookable_from,
+    bookable_starts,
+    day_slots,
+    default_capacity,
+    horizon_day,
+)
+from app.catalogue.eligibility import check_eligibility, provincial_centre_id
+from app.catalogue.models import Centre, Procedure, ProcedureLevel
 from app.errors import DomainError, ErrorCode
 from app.events import EventBus
+from app.ttl_cache import TtlLruCache
 from app.working_days import LOCAL_TZ
 
 TICKET_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"  # no look-alikes (0/O, 1/I, 5/S, 8/B, 2/Z)
@@ -27,7 +47,8 @@ TICKET_LENGTH = 6
 TICKET_ATTEMPTS = 5
 QR_PREFIX = "QNDVC:APPT:"
 MAX_PER_SLOT = 100
-ACTIVE = (AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN)
+CATALOGUE_CACHE_SECONDS = 300
+CATALOGUE_CACHE_SIZE = 4096
 
 
 def centre_bookings_channel(centre_id: int) -> str:
@@ -47,6 +68,14 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+class _TicketTaken(Exception):
+    """The drawn ticket exists already: draw another."""
+
+
+class _NoRoom(Exception):
+    """The claim was refused: the slot is full or the day closed (told apart after the rollback)."""
+
+
 @dataclass(frozen=True)
 class Slot:
     """A bookable slot and its free places."""
@@ -62,12 +91,15 @@ class AppointmentService:
     def __init__(self, bus: EventBus, clock=_now) -> None:
         self._bus = bus
         self._clock = clock
+        self._centres: TtlLruCache[int, Centre] = TtlLruCache(CATALOGUE_CACHE_SIZE, CATALOGUE_CACHE_SECONDS)
+        self._procedures: TtlLruCache[str, Procedure] = TtlLruCache(CATALOGUE_CACHE_SIZE, CATALOGUE_CACHE_SECONDS)
 
     async def capacity(self, centre: Centre) -> int:
         override = await SlotCapacity.get_or_none(centre_id=centre.id)
         return override.per_slot if override else default_capacity(centre.counters)
 
     async def set_capacity(self, centre_id: int, per_slot: int) -> int:
+        """Set the places per slot; the next booking on any worker uses it (claims read it in their statement)."""
         if not 0 <= per_slot <= MAX_PER_SLOT:
             raise DomainError(ErrorCode.INVALID_CAPACITY, "perSlot")
         await self._centre(centre_id)
@@ -92,15 +124,10 @@ class AppointmentService:
         if not 1 <= days <= HORIZON_DAYS + 1 or start < today or start > horizon_day(now):
             raise DomainError(ErrorCode.INVALID_SLOT_RANGE, "from")
         last = min(start + timedelta(days=days - 1), horizon_day(now))
-        closures = set(
-            await CentreClosure.filter(centre_id=centre_id, day__gte=start, day__lte=last).values_list("day", flat=True)
+        closures = await CentreClosure.filter(centre_id=centre_id, day__gte=start, day__lte=last).values_list(
+            "day", flat=True
         )
-        earliest = bookable_from(now)
-        starts: list[datetime] = []
-        day = start
-        while day <= last:
-            starts += [slot for slot in day_slots(centre.opening_hours, day, closures) if slot >= earliest]
-            day += timedelta(days=1)
+        starts = list(bookable_starts(centre.opening_hours, start, last, bookable_from(now), closures))
         if not starts:
             return []
         capacity = await self.capacity(centre)
@@ -116,159 +143,195 @@ class AppointmentService:
     async def book(
         self, citizen_id: int, centre_id: int, procedure_code: str, starts_at: datetime, dossier_id: int | None = None
     ) -> Appointment:
-        """Take one place of a slot for the citizen; raises a coded DomainError when it cannot."""
+        """Take one place of a slot for the citizen, with its reminders; raises a coded DomainError when it cannot."""
         centre = await self._centre(centre_id)
         procedure = await self._procedure(procedure_code)
-        local_day = await self._check_slot(centre, starts_at)
-        capacity = await self.capacity(centre)
+        local_day = self._check_slot(centre, starts_at)
+        await self._check_eligible(citizen_id, procedure, centre)
         starts_utc = starts_at.astimezone(UTC)
-        await self._ensure_counter(centre_id, starts_utc)
         for _ in range(TICKET_ATTEMPTS):
             try:
-                async with in_transaction():
-                    await self._check_one_a_day(citizen_id, procedure.id, local_day)
-                    await self._claim(centre_id, starts_utc, capacity)
-                    appointment = await Appointment.create(
-                        ticket=_new_ticket(),
-                        citizen_id=citizen_id,
-                        centre_id=centre_id,
-                        procedure_id=procedure.id,
-                        dossier_id=dossier_id,
-                        starts_at=starts_utc,
-                        local_day=local_day,
-                    )
+                appointment = await self._book_once(citizen_id, centre, procedure.id, starts_utc, local_day, dossier_id)
                 break
-            except IntegrityError:
-                continue  # a ticket collision: the transaction rolled back, draw another
+            except _TicketTaken:
+                continue
         else:
             raise RuntimeError("could not draw a unique ticket")
-        await self._publish(appointment, "BOOKED")
+        await self._publish(appointment, BookingUpdateKind.BOOKED)
         return appointment
 
     async def cancel(self, appointment: Appointment) -> Appointment:
-        """Cancel a booked appointment and free its place."""
-        async with in_transaction():
-            changed = await Appointment.filter(id=appointment.id, status=AppointmentStatus.BOOKED).update(
-                status=AppointmentStatus.CANCELLED, updated_at=self._clock()
-            )
-            if not changed:
-                raise DomainError(ErrorCode.APPOINTMENT_NOT_ACTIVE, "id")
-            await self._release(appointment.centre_id, appointment.starts_at)  # type: ignore[attr-defined]
-        await appointment.refresh_from_db()
-        await self._publish(appointment, "CANCELLED")
+        """Cancel a booked appointment, free its place and cancel its reminders."""
+        await self._end(appointment, AppointmentStatus.CANCELLED, "id")
+        await self._publish(appointment, BookingUpdateKind.CANCELLED)
         return appointment
 
     async def reschedule(self, appointment: Appointment, starts_at: datetime) -> Appointment:
-        """Move a booking: the new place is taken before the old is released, in one transaction.
+        """Move a booking and its reminders: the new place is taken before the old is released, in one transaction.
 
         On any failure the old booking stays as it was.
         """
         centre = await self._centre(appointment.centre_id)  # type: ignore[attr-defined]
         if appointment.status is not AppointmentStatus.BOOKED:
             raise DomainError(ErrorCode.APPOINTMENT_NOT_ACTIVE, "id")
-        local_day = await self._check_slot(centre, starts_at, field="startsAt")
+        local_day = self._check_slot(centre, starts_at)
         starts_utc = starts_at.astimezone(UTC)
         if starts_utc == appointment.starts_at:
             return appointment
-        capacity = await self.capacity(centre)
-        await self._ensure_counter(centre.id, starts_utc)
         old_starts = appointment.starts_at
-        async with in_transaction():
-            if local_day != appointment.local_day:
-                await self._check_one_a_day(
-                    appointment.citizen_id,  # type: ignore[attr-defined]
-                    appointment.procedure_id,  # type: ignore[attr-defined]
-                    local_day,
-                )
-            await self._claim(centre.id, starts_utc, capacity)
-            moved = await Appointment.filter(
-                id=appointment.id, status=AppointmentStatus.BOOKED, starts_at=old_starts
-            ).update(starts_at=starts_utc, local_day=local_day, updated_at=self._clock())
-            if not moved:
-                raise DomainError(ErrorCode.APPOINTMENT_NOT_ACTIVE, "id")  # rolls the claim back
-            await self._release(centre.id, old_starts)
+        try:
+            async with in_transaction():
+                await self._claim(centre, starts_utc, local_day)
+                moved = await Appointment.filter(
+                    id=appointment.id, status=AppointmentStatus.BOOKED, starts_at=old_starts
+                ).update(starts_at=starts_utc, local_day=local_day, active_day=local_day, updated_at=self._clock())
+                if not moved:
+                    raise DomainError(ErrorCode.APPOINTMENT_NOT_ACTIVE, "id")  # rolls the claim back
+                await release_place(centre.id, old_starts)
+                await cancel_reminders(appointment.id, old_starts)
+                await self._schedule_reminders(appointment, starts_utc)
+        except IntegrityError:
+            raise DomainError(ErrorCode.TOO_MANY_BOOKINGS, "startsAt") from None  # active that day already
+        except _NoRoom:
+            raise await self._no_room(centre.id, local_day) from None
         await appointment.refresh_from_db()
-        await self._publish(appointment, "RESCHEDULED")
+        await self._publish(appointment, BookingUpdateKind.RESCHEDULED)
         return appointment
 
     async def check_in(self, centre_id: int, ticket: str) -> Appointment:
-        """Staff scan the ticket (or its QR payload) of a booking at their centre."""
+        """Staff scan the ticket (or its QR payload) of a booking at their centre; its reminders stop."""
         code = ticket.strip().upper().removeprefix(QR_PREFIX)
         appointment = await Appointment.get_or_none(ticket=code, centre_id=centre_id)
         if appointment is None:
             raise DomainError(ErrorCode.APPOINTMENT_NOT_FOUND, "ticket")
-        changed = await Appointment.filter(id=appointment.id, status=AppointmentStatus.BOOKED).update(
-            status=AppointmentStatus.CHECKED_IN, checked_in_at=self._clock(), updated_at=self._clock()
-        )
-        if not changed:
-            raise DomainError(ErrorCode.APPOINTMENT_NOT_ACTIVE, "ticket")
-        await appointment.refresh_from_db()
-        await self._publish(appointment, "CHECKED_IN")
+        await self._end(appointment, AppointmentStatus.CHECKED_IN, "ticket", checked_in_at=self._clock())
+        await self._publish(appointment, BookingUpdateKind.CHECKED_IN)
         return appointment
 
     async def mark_no_show(self, appointment: Appointment) -> Appointment:
-        """The citizen did not come; the (past) place is not given back."""
-        changed = await Appointment.filter(id=appointment.id, status=AppointmentStatus.BOOKED).update(
-            status=AppointmentStatus.NO_SHOW, updated_at=self._clock()
-        )
-        if not changed:
-            raise DomainError(ErrorCode.APPOINTMENT_NOT_ACTIVE, "id")
-        await appointment.refresh_from_db()
+        """The citizen did not come; the (past) place is not given back, the reminders stop."""
+        await self._end(appointment, AppointmentStatus.NO_SHOW, "id")
+        await self._publish(appointment, BookingUpdateKind.NO_SHOW)
         return appointment
 
+    async def _book_once(
+        self, citizen_id: int, centre: Centre, procedure_id: int, starts_at: datetime, day: date, dossier_id: int | None
+    ) -> Appointment:
+        """One booking transaction: claim, insert, schedule the reminders; a unique clash says which rule broke."""
+        ticket = _new_ticket()
+        try:
+            async with in_transaction():
+                await self._claim(centre, starts_at, day)
+                appointment = await Appointment.create(
+                    ticket=ticket,
+                    citizen_id=citizen_id,
+                    centre_id=centre.id,
+                    procedure_id=procedure_id,
+                    dossier_id=dossier_id,
+                    starts_at=starts_at,
+                    local_day=day,
+                    active_day=day,
+                )
+                await self._schedule_reminders(appointment, starts_at)
+        except IntegrityError:
+            if await Appointment.exists(ticket=ticket):
+                raise _TicketTaken from None
+            raise DomainError(ErrorCode.TOO_MANY_BOOKINGS, "startsAt") from None
+        except _NoRoom:
+            raise await self._no_room(centre.id, day) from None
+        return appointment
+
+    async def _end(self, appointment: Appointment, status: AppointmentStatus, field: str, **changes) -> None:
+        """Move a BOOKED appointment to `status` and cancel its reminders; APPOINTMENT_NOT_ACTIVE if not BOOKED.
+
+        Cancelling gives the place back. Only CHECKED_IN keeps the day active (the citizen was served that day).
+        The update also requires the slot `appointment` was read with: a booking moved meanwhile is refused rather
+        than releasing a place and reminders it no longer holds.
+        """
+        active_day = appointment.local_day if status is AppointmentStatus.CHECKED_IN else None
+        async with in_transaction():
+            changed = await Appointment.filter(
+                id=appointment.id, status=AppointmentStatus.BOOKED, starts_at=appointment.starts_at
+            ).update(status=status, active_day=active_day, updated_at=self._clock(), **changes)
+            if not changed:
+                raise DomainError(ErrorCode.APPOINTMENT_NOT_ACTIVE, field)
+            if status is AppointmentStatus.CANCELLED:
+                await release_place(appointment.centre_id, appointment.starts_at)  # type: ignore[attr-defined]
+            await cancel_reminders(appointment.id, appointment.starts_at)
+        await appointment.refresh_from_db()
+
+    async def _claim(self, centre: Centre, starts_at: datetime, day: date) -> None:
+        if not await claim_place(centre.id, starts_at, day, default_capacity(centre.counters)):
+            raise _NoRoom
+
+    async def _no_room(self, centre_id: int, day: date) -> DomainError:
+        """Why a claim was refused, asked after its transaction ended so that it holds no lock meanwhile."""
+        return DomainError(
+            ErrorCode.CENTRE_CLOSED if await is_closed(centre_id, day) else ErrorCode.SLOT_FULL, "startsAt"
+        )
+
+    async def _schedule_reminders(self, appointment: Appointment, starts_at: datetime) -> None:
+        await schedule_reminders(
+            appointment.id,
+            appointment.citizen_id,  # type: ignore[attr-defined]
+            appointment.centre_id,  # type: ignore[attr-defined]
+            appointment.ticket,
+            starts_at,
+            self._clock(),
+        )
+
     async def _centre(self, centre_id: int) -> Centre:
-        centre = await Centre.get_or_none(id=centre_id)
+        hit, centre = self._centres.get(centre_id)
+        if not hit:
+            centre = await Centre.get_or_none(id=centre_id)
+            if centre is not None:
+                self._centres.put(centre_id, centre)
         if centre is None:
             raise DomainError(ErrorCode.CENTRE_NOT_FOUND, "centreId")
         return centre
 
     async def _procedure(self, code: str) -> Procedure:
-        procedure = await Procedure.get_or_none(code=code.strip())
+        key = code.strip()
+        hit, procedure = self._procedures.get(key)
+        if not hit:
+            procedure = await Procedure.get_or_none(code=key)
+            if procedure is not None:
+                self._procedures.put(key, procedure)
         if procedure is None:
             raise DomainError(ErrorCode.PROCEDURE_NOT_FOUND, "procedureCode")
         return procedure
 
-    async def _check_slot(self, centre: Centre, starts_at: datetime, field: str = "startsAt") -> date:
-        """The slot's local date when `starts_at` is a bookable slot of the centre; a coded error otherwise."""
+    async def _check_eligible(self, citizen_id: int, procedure: Procedure, centre: Centre) -> None:
+        """The centre may take the procedure for this citizen (as for filing a dossier there).
+
+        Borderless commune-level procedures, most of the catalogue, go anywhere and cost no query.
+        """
+        if procedure.borderless and procedure.level is ProcedureLevel.COMMUNE:
+            return
+        residence = await Citizen.filter(id=citizen_id).first().values_list("residence_centre_id", flat=True)
+        verdict = check_eligibility(procedure, centre, residence, await provincial_centre_id())
+        if not verdict.eligible:
+            reason = {"vi": verdict.reason_vi, "en": verdict.reason_en}
+            raise DomainError(ErrorCode.CENTRE_NOT_ELIGIBLE, "centreId", reason=reason)
+
+    def _check_slot(self, centre: Centre, starts_at: datetime) -> date:
+        """The slot's local date when `starts_at` is a slot of the centre's hours; a coded error otherwise.
+
+        A manager's closure is checked by the claim itself, in the booking transaction.
+        """
         now = self._clock()
         local = starts_at.astimezone(LOCAL_TZ)
         if starts_at < bookable_from(now):
-            raise DomainError(ErrorCode.SLOT_IN_PAST, field)
+            raise DomainError(ErrorCode.SLOT_IN_PAST, "startsAt")
         if local.date() > horizon_day(now):
-            raise DomainError(ErrorCode.BEYOND_HORIZON, field)
-        closures = await CentreClosure.filter(centre_id=centre.id, day=local.date()).values_list("day", flat=True)
-        if not day_slots(centre.opening_hours, local.date(), closures):
-            raise DomainError(ErrorCode.CENTRE_CLOSED, field)
-        if local not in day_slots(centre.opening_hours, local.date()):
-            raise DomainError(ErrorCode.NOT_A_SLOT, field)
+            raise DomainError(ErrorCode.BEYOND_HORIZON, "startsAt")
+        slots = day_slots(centre.opening_hours, local.date())
+        if not slots:
+            raise DomainError(ErrorCode.CENTRE_CLOSED, "startsAt")
+        if local not in slots:
+            raise DomainError(ErrorCode.NOT_A_SLOT, "startsAt")
         return local.date()
 
-    async def _check_one_a_day(self, citizen_id: int, procedure_id: int, local_day: date) -> None:
-        if await Appointment.filter(
-            citizen_id=citizen_id, procedure_id=procedure_id, local_day=local_day, status__in=ACTIVE
-        ).exists():
-            raise DomainError(ErrorCode.TOO_MANY_BOOKINGS, "startsAt")
-
-    async def _ensure_counter(self, centre_id: int, starts_at: datetime) -> None:
-        """Create the slot's counter row if missing; a concurrent creator wins the unique constraint harmlessly."""
-        if await SlotCounter.exists(centre_id=centre_id, starts_at=starts_at):
-            return
-        try:
-            async with in_transaction():
-                await SlotCounter.create(centre_id=centre_id, starts_at=starts_at, booked=0)
-        except IntegrityError:
-            pass
-
-    async def _claim(self, centre_id: int, starts_at: datetime, capacity: int) -> None:
-        claimed = await SlotCounter.filter(centre_id=centre_id, starts_at=starts_at, booked__lt=capacity).update(
-            booked=F("booked") + 1
-        )
-        if not claimed:
-            raise DomainError(ErrorCode.SLOT_FULL, "startsAt")
-
-    async def _release(self, centre_id: int, starts_at: datetime) -> None:
-        await SlotCounter.filter(centre_id=centre_id, starts_at=starts_at, booked__gt=0).update(booked=F("booked") - 1)
-
-    async def _publish(self, appointment: Appointment, kind: str) -> None:
-        message = {"appointmentId": appointment.id, "kind": kind, "ticket": appointment.ticket}
+    async def _publish(self, appointment: Appointment, kind: BookingUpdateKind) -> None:
+        message = {"appointmentId": appointment.id, "kind": kind.value, "ticket": appointment.ticket}
         await self._bus.publish(centre_bookings_channel(appointment.centre_id), message)  # type: ignore[attr-defined]

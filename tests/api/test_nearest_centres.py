@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
 from app.accounts.models import Citizen
+from app.appointments.models import SlotCapacity
 from app.catalogue.models import Centre
 from app.container import build_services
 from app.main import create_app
@@ -167,3 +170,21 @@ async def test_a_box_upside_down_is_bad_user_input(gql, catalogue):
     body = {"operationName": "CentresInArea", "query": DOCUMENT, "variables": {"boundingBox": box}}
     result = (await gql.http.post("/graphql", json=body)).json()
     assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+@pytest.mark.parametrize("first", [2, 5])
+async def test_each_centre_shows_its_next_free_slot_in_one_batch(gql, catalogue, caplog, first):
+    ha_long = await Centre.get(code="06688")
+    await SlotCapacity.create(centre=ha_long, per_slot=0)  # its manager stopped appointments
+    with caplog.at_level(logging.DEBUG, logger="tortoise.db_client"):
+        caplog.clear()
+        result = await nearest(gql, near=HA_LONG, procedureCode=BORDERLESS_5_DAYS, first=first)
+    candidates = result["data"]["nearestCentres"]["candidates"]
+    assert len(candidates) == first and candidates[0]["centre"]["code"] == "06688"
+    assert candidates[0]["nextFreeSlot"] is None
+    earliest = datetime.now(UTC) + timedelta(hours=2)
+    for candidate in candidates[1:]:
+        slot = datetime.fromisoformat(candidate["nextFreeSlot"])
+        assert earliest - timedelta(minutes=1) <= slot <= earliest + timedelta(days=10), candidate["centre"]["code"]
+    counters = [r for r in caplog.records if r.name == "tortoise.db_client" and "slot_counter" in r.getMessage()]
+    assert len(counters) == 1, "one query for all the centres' slots"

@@ -9,28 +9,11 @@ import pytest
 
 from app.accounts.models import Citizen
 from app.appointments.models import Appointment, AppointmentStatus, SlotCounter
-from app.appointments.services import AppointmentService, centre_bookings_channel, qr_payload
+from app.appointments.services import centre_bookings_channel, qr_payload
 from app.errors import DomainError, ErrorCode
-from app.events import InProcessEventBus
 from app.working_days import LOCAL_TZ
+from tests.appointments.moments import NOW, TUESDAY, WEDNESDAY, at
 from tests.dossier_data import BORDERLESS_5_DAYS, RESIDENCE_BOUND
-
-NOW = datetime(2027, 2, 1, 8, 0, tzinfo=LOCAL_TZ)
-WEDNESDAY = date(2027, 2, 3)
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, datetime.min.time(), LOCAL_TZ).replace(hour=hour, minute=minute)
-
-
-@pytest.fixture
-def bus() -> InProcessEventBus:
-    return InProcessEventBus()
-
-
-@pytest.fixture
-def service(bus: InProcessEventBus) -> AppointmentService:
-    return AppointmentService(bus, clock=lambda: NOW)
 
 
 async def failure(call) -> ErrorCode:
@@ -192,3 +175,74 @@ async def test_two_hundred_simultaneous_bookings_never_overbook(service, cast):
     booked = await Appointment.filter(status=AppointmentStatus.BOOKED, starts_at=slot).count()
     counter = await SlotCounter.get(centre_id=cast.ha_long.id, starts_at=slot)
     assert booked == counter.booked == 4
+
+
+async def test_one_citizen_racing_themselves_gets_one_booking_a_day(service, cast):
+    wednesday_slots = [
+        slot.starts_at for slot in await service.available_slots(cast.ha_long.id, BORDERLESS_5_DAYS, WEDNESDAY, 1)
+    ]
+    attempts = [wednesday_slots[n % len(wednesday_slots)].astimezone(UTC) for n in range(20)]
+
+    async def attempt(slot: datetime) -> str:
+        try:
+            await service.book(cast.citizen.id, cast.ha_long.id, BORDERLESS_5_DAYS, slot)
+        except DomainError as error:
+            return error.code.value
+        return "OK"
+
+    outcomes = await asyncio.gather(*(attempt(slot) for slot in attempts))
+    assert outcomes.count("OK") == 1
+    assert outcomes.count("TOO_MANY_BOOKINGS") == 19
+    assert await Appointment.filter(citizen_id=cast.citizen.id).count() == 1
+    assert sum(await SlotCounter.all().values_list("booked", flat=True)) == 1, "refused attempts gave their place back"
+
+
+async def test_a_closure_recorded_after_slots_were_read_still_refuses(service, cast):
+    await service.book(cast.citizen.id, cast.ha_long.id, BORDERLESS_5_DAYS, at(WEDNESDAY, 9))
+    await service.add_closure(cast.ha_long.id, WEDNESDAY)
+    other = await Citizen.create(phone="+84912000780")
+    assert await failure(service.book(other.id, cast.ha_long.id, BORDERLESS_5_DAYS, at(WEDNESDAY, 9))) == (
+        ErrorCode.CENTRE_CLOSED
+    )
+    assert await failure(service.book(other.id, cast.ha_long.id, BORDERLESS_5_DAYS, at(WEDNESDAY, 10))) == (
+        ErrorCode.CENTRE_CLOSED
+    ), "a slot nobody had booked yet"
+    await service.set_capacity(cast.ha_long.id, 0)
+    assert await failure(service.book(other.id, cast.ha_long.id, BORDERLESS_5_DAYS, at(date(2027, 2, 2), 9))) == (
+        ErrorCode.SLOT_FULL
+    ), "a capacity change applies to the next booking"
+
+
+async def test_a_residence_bound_procedure_is_booked_at_the_residence_centre_only(service, cast):
+    elsewhere = await Citizen.create(phone="+84912000791", residence_centre=cast.bai_chay)
+    nowhere = await Citizen.create(phone="+84912000792")
+    for citizen in (elsewhere, nowhere):
+        refused = service.book(citizen.id, cast.ha_long.id, RESIDENCE_BOUND, at(WEDNESDAY, 9))
+        assert await failure(refused) == ErrorCode.CENTRE_NOT_ELIGIBLE
+    await service.book(elsewhere.id, cast.bai_chay.id, RESIDENCE_BOUND, at(WEDNESDAY, 9))
+    await service.book(nowhere.id, cast.ha_long.id, BORDERLESS_5_DAYS, at(WEDNESDAY, 9))
+    assert await Appointment.all().count() == 2
+
+
+async def test_rescheduling_onto_a_day_already_booked_for_the_procedure_is_refused(service, cast):
+    tuesday = await service.book(cast.citizen.id, cast.ha_long.id, BORDERLESS_5_DAYS, at(TUESDAY, 9))
+    await service.book(cast.citizen.id, cast.ha_long.id, BORDERLESS_5_DAYS, at(WEDNESDAY, 9))
+    assert await failure(service.reschedule(tuesday, at(WEDNESDAY, 14))) == ErrorCode.TOO_MANY_BOOKINGS
+    kept = await Appointment.get(id=tuesday.id)
+    assert kept.starts_at == at(TUESDAY, 9) and kept.active_day == TUESDAY
+    taken = dict(await SlotCounter.all().values_list("starts_at", "booked"))
+    assert sorted(taken.values()) == [1, 1], "the claimed 14:00 place was given back"
+    moved = await service.reschedule(tuesday, at(TUESDAY, 14))
+    assert moved.starts_at == at(TUESDAY, 14), "moving within the same day is fine"
+
+
+async def test_cancelling_a_booking_moved_meanwhile_releases_nothing_stale(service, cast):
+    booked = await service.book(cast.citizen.id, cast.ha_long.id, BORDERLESS_5_DAYS, at(WEDNESDAY, 9))
+    other = await Citizen.create(phone="+84912000793")
+    await service.book(other.id, cast.ha_long.id, BORDERLESS_5_DAYS, at(WEDNESDAY, 9))
+    stale = await Appointment.get(id=booked.id)
+    await service.reschedule(booked, at(WEDNESDAY, 14))
+    assert await failure(service.cancel(stale)) == ErrorCode.APPOINTMENT_NOT_ACTIVE
+    taken = {moment: count for moment, count in await SlotCounter.all().values_list("starts_at", "booked")}
+    assert taken == {at(WEDNESDAY, 9): 1, at(WEDNESDAY, 14): 1}, "the other citizen's 09:00 place is still counted"
+    assert (await service.cancel(await Appointment.get(id=booked.id))).status is AppointmentStatus.CANCELLED

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geo.cache import TtlLruCache
+from app.ttl_cache import TtlLruCache
 
 
 def test_entries_expire_after_their_time_to_live():
