@@ -200,6 +200,41 @@ async def test_a_call_of_100_messages_is_all_on_the_wire_before_any_answer(
     assert {r.outcome for r in results} == {PushOutcome.SENT}
 
 
+async def test_a_rejected_oauth_token_is_refreshed_once_and_the_sends_repeated(
+    fake: FakeFcm, sender: FcmPushSender, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await sender.send([message()])  # fetch the OAuth token first
+    credential = messaging._get_messaging_service(sender._app)._credential
+    refreshes: list[object] = []
+    real_refresh = credential.refresh
+
+    def counted_refresh(request: object) -> None:
+        refreshes.append(request)
+        real_refresh(request)
+
+    monkeypatch.setattr(credential, "refresh", counted_refresh)
+    credential.token = "ya29.revoked"  # unexpired as far as the client knows: only FCM's 401 tells
+    sent = [message() for _ in range(20)]
+
+    results = await sender.send(sent)
+
+    assert {(r.outcome, r.attempts) for r in results} == {(PushOutcome.SENT, 1)}
+    assert len(refreshes) == 1  # one refresh shared by the 20 rejected requests
+    assert credential.token != "ya29.revoked"
+    assert all(fake.accepted[m.token] == 1 for m in sent)
+
+
+async def test_an_unreachable_server_is_transient_and_retried(credentials: Path) -> None:
+    push = FcmPushSender(str(credentials), "http://127.0.0.1:1", max_attempts=2, backoff_base=0.01)
+    try:
+        [result] = await push.send([message()])
+    finally:
+        await push.close()
+
+    assert (result.outcome, result.attempts) == (PushOutcome.TRANSIENT, 2)
+    assert "UnavailableError" in result.error
+
+
 async def test_a_message_without_token_is_rejected_without_sending(sender: FcmPushSender) -> None:
     results = await sender.send([message(token=""), message()])
 
