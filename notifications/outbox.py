@@ -9,9 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
-
 from notifications.models import Reminder, ReminderKind, ReminderState
 
 MOVABLE = (ReminderState.PENDING, ReminderState.CANCELLED)
@@ -34,20 +31,11 @@ async def schedule(
     if params is not None:
         values["params"] = params
     moved = await Reminder.filter(kind=kind, subject=subject, state__in=MOVABLE).update(**values)
-    if moved:
-        return
-    try:
-        async with in_transaction():  # a savepoint inside the caller's transaction
-            await Reminder.create(
-                kind=kind,
-                subject=subject,
-                due_at=due_at,
-                citizen_id=citizen_id,
-                centre_id=centre_id,
-                params=params or {},
-            )
-    except IntegrityError:
-        pass  # already scheduled and past moving: the first one stands
+    if not moved:  # new, or past moving: INSERT ... ON CONFLICT DO NOTHING leaves an existing one as it is
+        reminder = Reminder(
+            kind=kind, subject=subject, due_at=due_at, citizen_id=citizen_id, centre_id=centre_id, params=params or {}
+        )
+        await Reminder.bulk_create([reminder], ignore_conflicts=True)
 
 
 async def notify_now(kind: ReminderKind, subject: str, *, citizen_id: int, params: dict | None = None) -> None:

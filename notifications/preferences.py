@@ -9,7 +9,7 @@ from notifications.models import Category, NotificationPreferences
 
 
 def minutes_of(time_of_day: str, field: str) -> int:
-    """"21:30" -> 1290; anything else is INVALID_QUIET_HOURS on `field`."""
+    """ "21:30" -> 1290; anything else is INVALID_QUIET_HOURS on `field`."""
     hours, _, minutes = time_of_day.strip().partition(":")
     if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and int(hours) < 24 and int(minutes) < 60):
         raise DomainError(ErrorCode.INVALID_QUIET_HOURS, field)

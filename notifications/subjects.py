@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from app.accounts.models import StaffMember
 from app.appointments.models import Appointment, AppointmentStatus
+from app.appointments.reminders import parse_appointment_reminder_subject
 from app.catalogue.models import Centre, Procedure
 from app.dossiers.lifecycle import FINISHED, STATUS_LABELS
 from app.dossiers.models import Dossier, DossierStatus, SupplementRequest
@@ -47,11 +48,6 @@ def supplement_subject(request_id: int) -> str:
 
 def digest_subject(centre_id: int, day: str) -> str:
     return f"digest:{centre_id}:{day}"
-
-
-def appointment_subject(appointment_id: int, starts_at: datetime) -> str:
-    """The slot is part of the subject, so a rescheduled booking gets fresh reminders."""
-    return f"appointment:{appointment_id}:{starts_at.astimezone(UTC):%Y%m%dT%H%MZ}"
 
 
 def subject_id(subject: str) -> int:
@@ -128,15 +124,16 @@ async def _supplements(reminders: list[Reminder], now: datetime) -> dict[int, De
 
 
 async def _appointments(reminders: list[Reminder], now: datetime) -> dict[int, Delivery]:
-    ids = {subject_id(r.subject) for r in reminders}
+    """Bookings still BOOKED at the very slot their reminder names (see app.appointments.reminders)."""
+    slots = {r.id: parse_appointment_reminder_subject(r.subject) for r in reminders}
+    ids = {slot[0] for slot in slots.values() if slot}
     rows = await Appointment.filter(id__in=ids, status=AppointmentStatus.BOOKED).select_related("centre", "procedure")
     appointments = {row.id: row for row in rows}
     deliveries = {}
     for reminder in reminders:
-        appointment = appointments.get(subject_id(reminder.subject))
-        if appointment is None or appointment_subject(appointment.id, appointment.starts_at) != reminder.subject:
-            continue
-        if appointment.starts_at <= now:
+        slot = slots[reminder.id]
+        appointment = appointments.get(slot[0]) if slot else None
+        if appointment is None or appointment.starts_at != slot[1] or appointment.starts_at <= now:
             continue
         local = appointment.starts_at.astimezone(LOCAL_TZ)
         deliveries[reminder.id] = Delivery(

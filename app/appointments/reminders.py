@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from app.appointments.models import Appointment, AppointmentStatus
 from notifications import outbox
 from notifications.models import ReminderKind
 
@@ -46,12 +45,3 @@ async def schedule_reminders(
 async def cancel_reminders(appointment_id: int, starts_at: datetime) -> None:
     """Cancel the pending reminders of a booking at `starts_at` (cancelled, moved, checked in or missed)."""
     await outbox.cancel(appointment_reminder_subject(appointment_id, starts_at), kinds=REMINDER_LEADS)
-
-
-async def appointment_reminder_applies(subject: str) -> bool:
-    """Whether a reminder about `subject` should still go out: the booking is BOOKED at that very slot."""
-    parsed = parse_appointment_reminder_subject(subject)
-    if parsed is None:
-        return False
-    appointment_id, starts_at = parsed
-    return await Appointment.exists(id=appointment_id, status=AppointmentStatus.BOOKED, starts_at=starts_at)

@@ -9,6 +9,7 @@ import pytest
 
 from app.accounts.models import Citizen
 from app.appointments.models import Appointment, AppointmentStatus
+from app.appointments.reminders import appointment_reminder_subject
 from app.catalogue.models import Procedure
 from app.dossiers.models import ActorKind, DossierStatus
 from app.dossiers.services import Actor
@@ -18,7 +19,7 @@ from notifications import outbox
 from notifications.claims import claim_due
 from notifications.models import Device, Notification, Platform, Reminder, ReminderKind, ReminderState
 from notifications.preferences import update_preferences
-from notifications.subjects import appointment_subject, supplement_subject
+from notifications.subjects import supplement_subject
 from notifications.sweep import Sweep
 from tests.dossier_data import BORDERLESS_5_DAYS
 from tests.fakes.push import RecordingPushSender
@@ -164,7 +165,7 @@ async def test_a_cancelled_appointment_is_not_reminded(app, cast, sweep, push):
     )
     await outbox.schedule(
         ReminderKind.APPOINTMENT_1H,
-        appointment_subject(appointment.id, starts),
+        appointment_reminder_subject(appointment.id, starts),
         datetime.now(UTC),
         citizen_id=cast.citizen.id,
     )
