@@ -14,6 +14,8 @@ from geo.gazetteer import GazetteerGeocoder
 from geo.geocoding import Geocoder, GeocoderChain, NominatimGeocoder
 from geo.nearest import NearestCentres
 from geo.routing import EstimateEngine, OsrmEngine
+from payments.services import PaymentService
+from payments.wiring import build_payment_service
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class Services:
     appointments: AppointmentService
     geocoder: GeocoderChain
     nearest_centres: NearestCentres
+    payments: PaymentService
 
 
 def build_services(settings: Settings, sms: SmsSender | None = None) -> Services:
@@ -39,15 +42,17 @@ def build_services(settings: Settings, sms: SmsSender | None = None) -> Services
             else LogSmsSender()
         )
     bus = build_event_bus(settings.redis_url)
+    dossiers = DossierService(bus)
     return Services(
         settings=settings,
         sms=sms,
         sign_in_codes=SignInCodes(settings, sms),
         bus=bus,
-        dossiers=DossierService(bus),
+        dossiers=dossiers,
         appointments=AppointmentService(bus),
         geocoder=build_geocoder(settings),
         nearest_centres=NearestCentres(OsrmEngine(settings.osrm_url) if settings.osrm_url else EstimateEngine()),
+        payments=build_payment_service(settings, dossiers),
     )
 
 

@@ -18,6 +18,7 @@ from app.api.schema import build_schema
 from app.api.view import GraphQLView
 from app.container import Services, build_services
 from app.logs import RequestIdMiddleware
+from app.payment_webhooks import stripe_webhook
 from app.settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             WebSocketRoute("/graphql", view),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/webhooks/stripe", stripe_webhook, methods=["POST"]),
         ],
         middleware=[Middleware(RequestIdMiddleware)],
         lifespan=lifespan,

@@ -50,6 +50,10 @@ class Settings:
     osrm_url: str = ""
     nominatim_url: str = ""
     geo_user_agent: str = "dichvucong-quangninh/0.1 (public administration service centres app)"
+    stripe_secret_key: str = ""
+    stripe_publishable_key: str = ""
+    stripe_webhook_secret: str = ""
+    stripe_api_base: str = ""
 
     @property
     def is_production(self) -> bool:
@@ -81,6 +85,9 @@ class Settings:
                 problems.append("DATABASE_URL must point at PostgreSQL (SQLite is for development only)")
             if not self.sms_gateway_url:
                 problems.append("SMS_GATEWAY_URL is required: citizens cannot receive sign-in codes without it")
+            for name in ("stripe_secret_key", "stripe_publishable_key", "stripe_webhook_secret"):
+                if not getattr(self, name):
+                    problems.append(f"{name.upper()} is required: fees are collected through Stripe")
         if problems:
             raise SettingsError("Refusing to start:\n  - " + "\n  - ".join(problems))
 
