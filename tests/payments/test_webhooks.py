@@ -104,8 +104,15 @@ async def test_metadata_naming_another_dossier_is_a_mismatch(client, payments, a
 
 
 async def test_an_unknown_intent_is_recorded_and_reported(client, payments, fake_stripe):
-    stranger = {"id": "pi_unknown", "object": "payment_intent", "amount": 10_000, "currency": "vnd",
-                "status": "succeeded", "metadata": {"dossier_code": "2611-4827-3913"}, "created": int(time.time())}  # fmt: skip
+    stranger = {
+        "id": "pi_unknown",
+        "object": "payment_intent",
+        "amount": 10_000,
+        "currency": "vnd",
+        "status": "succeeded",
+        "metadata": {"dossier_code": "2611-4827-3913"},
+        "created": int(time.time()),
+    }
 
     response = await post(client, event("payment_intent.succeeded", stranger, "evt_unknown"))
 
@@ -165,7 +172,7 @@ async def test_twenty_concurrent_replays_and_a_late_failure_make_one_payment_rec
 async def test_a_success_delivered_under_another_event_id_changes_nothing_more(
     client, payments, awaiting_fee, fake_stripe
 ):
-    reference, body = await paid(payments, awaiting_fee, fake_stripe)
+    _, body = await paid(payments, awaiting_fee, fake_stripe)
     resent = json.loads(body)
     resent["id"] = "evt_resent_by_a_second_endpoint"
 
