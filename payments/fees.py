@@ -38,7 +38,8 @@ def fee_line(label_vi: str, label_en: str, unit_price_vnd: int, quantity: int = 
     return FeeLine(label_vi, label_en, unit_price_vnd, quantity, unit_price_vnd * quantity)
 
 
-async def _lines(dossier: Dossier) -> list[FeeLine] | None:
+async def fee_lines(dossier: Dossier) -> list[FeeLine] | None:
+    """The fee lines due now, without recording them; None when the fee is unknown."""
     if dossier.fee_vnd is None:
         return None
     lines = [fee_line("Lệ phí", "Fee", dossier.fee_vnd)]
@@ -55,7 +56,7 @@ async def _lines(dossier: Dossier) -> list[FeeLine] | None:
 async def assess(dossier: Dossier) -> Fee | None:
     """The fee due now, recorded as the dossier's assessment (its version moves on when lines change); None when
     the fee is unknown."""
-    lines = await _lines(dossier)
+    lines = await fee_lines(dossier)
     if lines is None:
         return None
     total = sum(line.amount_vnd for line in lines)

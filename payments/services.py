@@ -27,12 +27,14 @@ from payments import fees
 from payments.fees import Fee
 from payments.gateway import EventKind, GatewayError, GatewayEvent, Intent, IntentState, PaymentGateway
 from payments.models import (
+    DossierFeeItem,
     FeeExemption,
     GatewayCustomer,
     IssueKind,
     Payment,
     PaymentIssue,
     PaymentStatus,
+    ProcedureFeeItem,
     Receipt,
     Refund,
     RefundStatus,
@@ -43,6 +45,7 @@ from payments.receipts import issue_receipt
 logger = logging.getLogger(__name__)
 
 MAX_REASON = 1000
+MAX_QUANTITY = 10_000
 OPEN = (PaymentStatus.PENDING, PaymentStatus.FAILED)
 MAY_SUCCEED = (PaymentStatus.PENDING, PaymentStatus.FAILED, PaymentStatus.CANCELED)
 
@@ -243,6 +246,32 @@ class PaymentService:
         await self._cancel_stale(dossier, fee)
         if fee.total_vnd == 0:
             await self._settle_without_payment(dossier, f"Miễn lệ phí: {reason}")
+        return fee
+
+    async def set_quantities(self, dossier: Dossier, staff_id: int, quantities: dict[str, int]) -> Fee:
+        """Record how many units of the procedure's per-unit charges (by item code) an unpaid dossier takes."""
+        if await self._paid(dossier):
+            raise DomainError(ErrorCode.ALREADY_PAID, "code")
+        items = {
+            item.code: item
+            for item in await ProcedureFeeItem.filter(procedure_id=dossier.procedure_id)  # type: ignore[attr-defined]
+        }
+        for code, quantity in quantities.items():
+            if code not in items:
+                raise DomainError(ErrorCode.FEE_ITEM_NOT_FOUND, "items")
+            if not 0 <= quantity <= MAX_QUANTITY:
+                raise DomainError(ErrorCode.INVALID_AMOUNT, "items")
+        async with in_transaction():
+            for code, quantity in quantities.items():
+                await DossierFeeItem.filter(dossier_id=dossier.id, item_id=items[code].id).delete()
+                if quantity:
+                    await DossierFeeItem.create(
+                        dossier_id=dossier.id, item_id=items[code].id, quantity=quantity, staff_id=staff_id
+                    )
+        fee = await fees.assess(dossier)
+        if fee is None:
+            raise DomainError(ErrorCode.FEE_UNKNOWN, "code")
+        await self._cancel_stale(dossier, fee)
         return fee
 
     # --- gateway events -------------------------------------------------------------------------------------
