@@ -11,7 +11,7 @@ from app.dossiers.models import Dossier, DossierEvent, DossierStatus
 from app.errors import DomainError, ErrorCode
 from payments.models import GatewayCustomer, Payment, PaymentStatus
 from tests.dossier_data import APPLICANT, BORDERLESS_5_DAYS
-from tests.payments.conftest import FEE, request_payment
+from tests.payments.fixtures import FEE, request_payment
 
 
 async def test_checkout_creates_one_intent_for_the_exact_fee_with_what_the_payment_sheet_needs(

@@ -7,7 +7,7 @@ import pytest
 from app.errors import DomainError, ErrorCode
 from payments.models import Payment, Refund, RefundStatus
 from tests.fakes.stripe_server import event
-from tests.payments.conftest import FEE
+from tests.payments.fixtures import FEE
 from tests.payments.test_webhooks import paid, post
 
 

@@ -10,7 +10,7 @@ from app.dossiers.models import Dossier, DossierEvent, DossierStatus
 from notifications.models import Reminder, ReminderKind
 from payments.models import IssueKind, Payment, PaymentIssue, PaymentStatus, Receipt, WebhookEvent
 from tests.fakes.stripe_server import event, sign
-from tests.payments.conftest import FEE
+from tests.payments.fixtures import FEE
 
 
 async def post(client, body: bytes, signature: str | None = None):

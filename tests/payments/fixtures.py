@@ -1,4 +1,5 @@
-"""Payments against the fake Stripe server through the real stripe SDK, and dossiers awaiting their fee."""
+"""Fixtures of payment tests (registered in tests/conftest.py): the fake Stripe server behind the real SDK, and
+dossiers awaiting their fee."""
 
 from __future__ import annotations
 
