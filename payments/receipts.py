@@ -5,8 +5,7 @@ from __future__ import annotations
 from app.accounts.models import Citizen
 from app.dossiers.models import Dossier
 from app.working_days import LOCAL_TZ
-from payments.fees import Fee
-from payments.models import Payment, Receipt
+from payments.models import FeeAssessment, Payment, Receipt
 
 
 def receipt_number(payment: Payment) -> str:
@@ -14,10 +13,12 @@ def receipt_number(payment: Payment) -> str:
     return f"BL-{payment.paid_at.astimezone(LOCAL_TZ):%Y%m%d}-{payment.id:06d}"
 
 
-async def issue_receipt(payment: Payment, dossier: Dossier, fee: Fee | None) -> Receipt:
-    """The receipt of `payment` (already SUCCEEDED with `paid_at`): the fee lines it paid, the centre, the payer."""
-    payer = await Citizen.get(id=dossier.citizen_id)  # type: ignore[attr-defined]
-    lines = fee.lines_json() if fee is not None and fee.total_vnd == payment.amount_vnd else []
+async def issue_receipt(
+    payment: Payment, dossier: Dossier, payer: Citizen, assessment: FeeAssessment | None
+) -> Receipt:
+    """The receipt of `payment` (already SUCCEEDED with `paid_at`): the fee lines it paid (those of the dossier's
+    assessment when it adds up to the amount paid), the centre, the payer."""
+    lines = assessment.lines if assessment is not None and assessment.total_vnd == payment.amount_vnd else []
     if not lines:
         lines = [{"label_vi": "Lệ phí", "label_en": "Fee", "unit_price_vnd": payment.amount_vnd, "quantity": 1,
                   "amount_vnd": payment.amount_vnd}]  # fmt: skip

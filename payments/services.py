@@ -28,6 +28,7 @@ from payments.fees import Fee
 from payments.gateway import EventKind, GatewayError, GatewayEvent, Intent, IntentState, PaymentGateway
 from payments.models import (
     DossierFeeItem,
+    FeeAssessment,
     FeeExemption,
     GatewayCustomer,
     IssueKind,
@@ -326,7 +327,7 @@ class PaymentService:
         return Outcome.APPLIED
 
     async def _succeed(self, event: GatewayEvent, payment: Payment, after_commit: list) -> Outcome:
-        dossier = await Dossier.get(id=payment.dossier_id)
+        dossier = await Dossier.filter(id=payment.dossier_id).select_related("citizen").get()
         mismatch = _mismatch(event.intent, payment, dossier)
         if mismatch:
             await report_issue(IssueKind.AMOUNT_MISMATCH, payment.gateway_reference, mismatch, payment)
@@ -336,9 +337,9 @@ class PaymentService:
         )
         if not claimed:
             return Outcome.ALREADY_APPLIED
-        payment = await Payment.get(id=payment.id)
-        fee = await fees.assess(dossier)
-        receipt = await issue_receipt(payment, dossier, fee)
+        payment.status, payment.paid_at = PaymentStatus.SUCCEEDED, event.created
+        assessment = await FeeAssessment.get_or_none(dossier_id=dossier.id)
+        receipt = await issue_receipt(payment, dossier, dossier.citizen, assessment)
         if dossier.status is DossierStatus.PAYMENT_REQUESTED:
             note = f"Đã thanh toán {payment.amount_vnd} đồng, biên lai {receipt.number}."
             await self._dossiers.resume_after_payment(dossier, note, after_commit)

@@ -11,6 +11,9 @@ PRODUCTION = {
     "SECRET_KEY": "k" * 48,
     "DATABASE_URL": "postgres://app@db.internal:5432/dichvucong",
     "SMS_GATEWAY_URL": "https://sms.example.vn/send",
+    "STRIPE_SECRET_KEY": "sk_live_x",
+    "STRIPE_PUBLISHABLE_KEY": "pk_live_x",
+    "STRIPE_WEBHOOK_SECRET": "whsec_x",
 }
 
 
@@ -47,6 +50,8 @@ def test_complete_production_settings_start_with_introspection_and_graphiql_off(
         ({"SECRET_KEY": "short"}, "SECRET_KEY must be at least 32 characters"),
         ({"DATABASE_URL": "sqlite:///tmp/x.sqlite3"}, "DATABASE_URL must point at PostgreSQL"),
         ({"SMS_GATEWAY_URL": ""}, "SMS_GATEWAY_URL is required"),
+        ({"STRIPE_SECRET_KEY": ""}, "STRIPE_SECRET_KEY is required"),
+        ({"STRIPE_WEBHOOK_SECRET": ""}, "STRIPE_WEBHOOK_SECRET is required"),
     ],
 )
 def test_production_refuses_unsafe_or_missing_settings(change, complaint):
