@@ -37,7 +37,7 @@ from app.db import apply_migrations
 from app.dossiers.models import Dossier, DossierStatus
 from app.main import create_app
 from app.settings import Settings
-from payments.models import Payment
+from payments.models import Payment, Receipt
 
 SECRET = "whsec_bench_" + "b" * 32
 FEE = 50_000
@@ -143,8 +143,9 @@ async def run(count: int, concurrency: int, rounds: int, url: str) -> None:
         print(f"{count} signed payment_intent.succeeded events, {concurrency} in flight, {rounds} rounds")
         print("| round | workload | app events/s | app p99 | bare events/s | bare p99 | throughput ratio | p99 ratio |")
         print("|---|---|---|---|---|---|---|---|")
+        run_tag = secrets.token_hex(2)
         for n in range(rounds):
-            events = await seed(count, f"{secrets.token_hex(2)}{n}")
+            events = await seed(count, f"{run_tag}{n}")
             for workload in ("succeeded", "replay"):
                 bare_rate, bare_p99 = await deliver(bare, events, concurrency)
                 rate, p99 = await deliver(app, events, concurrency)
@@ -152,8 +153,9 @@ async def run(count: int, concurrency: int, rounds: int, url: str) -> None:
                     f"| {n + 1} | {workload} | {rate:,.0f} | {p99:.1f} ms | {bare_rate:,.0f} | {bare_p99:.1f} ms "
                     f"| {rate / bare_rate:.2f} | {p99 / bare_p99:.1f}× |"
                 )
-        paid = await Payment.filter(status="SUCCEEDED").count()
-        print(f"payments succeeded: {paid} (one per event, replays changed nothing)")
+        paid = await Payment.filter(status="SUCCEEDED", gateway_reference__startswith=f"pi_bench_{run_tag}").count()
+        receipts = await Receipt.filter(payment__gateway_reference__startswith=f"pi_bench_{run_tag}").count()
+        print(f"{rounds * count} events sent twice: {paid} payments succeeded, {receipts} receipts")
 
 
 def main() -> None:
