@@ -6,7 +6,10 @@ import asyncio
 import json
 import time
 
+import pytest
+
 from app.dossiers.models import Dossier, DossierEvent, DossierStatus
+from app.dossiers.services import dossier_channel
 from notifications.models import Reminder, ReminderKind
 from payments.models import IssueKind, Payment, PaymentIssue, PaymentStatus, Receipt, WebhookEvent
 from tests.fakes.stripe_server import event, sign
@@ -181,3 +184,19 @@ async def test_a_success_delivered_under_another_event_id_changes_nothing_more(
 
     assert (first.json()["outcome"], second.json()["outcome"]) == ("APPLIED", "ALREADY_APPLIED")
     assert await Receipt.all().count() == 1
+
+
+async def test_the_dossiers_move_is_published_once_the_payment_is_committed(
+    app, client, payments, awaiting_fee, fake_stripe
+):
+    _, body = await paid(payments, awaiting_fee, fake_stripe)
+    async with app.state.services.bus.subscribe(dossier_channel(awaiting_fee.id)) as messages:
+        await post(client, body)
+        message = await asyncio.wait_for(anext(messages), 5)
+        await post(client, body)  # a replay publishes nothing
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(anext(messages), 0.3)
+
+    moved = await DossierEvent.get(id=message["eventId"])
+    assert (moved.to_status, moved.actor_kind) == (DossierStatus.PROCESSING, "system")
+    assert await Receipt.filter(dossier_id=awaiting_fee.id).exists()
