@@ -343,6 +343,9 @@ class PaymentService:
         if dossier.status is DossierStatus.PAYMENT_REQUESTED:
             note = f"Đã thanh toán {payment.amount_vnd} đồng, biên lai {receipt.number}."
             await self._dossiers.resume_after_payment(dossier, note, after_commit)
+        else:
+            detail = f"paid {payment.amount_vnd} VND while dossier {dossier.code} was {dossier.status}"
+            await report_issue(IssueKind.UNEXPECTED_PAYMENT, payment.gateway_reference, detail, payment)
         await notify_now(
             ReminderKind.PAYMENT_RECEIVED,
             f"payment:{payment.id}",

@@ -46,6 +46,7 @@ described_enum(
         IssueKind.AMOUNT_MISMATCH: "The gateway took another amount, currency or dossier than we asked for.",
         IssueKind.STATUS_MISMATCH: "The gateway and our records disagree on whether it is paid.",
         IssueKind.DISPUTE: "The payer disputed the charge with their bank.",
+        IssueKind.UNEXPECTED_PAYMENT: "Paid while the dossier no longer awaited payment (e.g. withdrawn): refund it.",
     },
 )
 

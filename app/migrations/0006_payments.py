@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
             name='PaymentIssue',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('kind', fields.CharEnumField(description='UNKNOWN_INTENT: UNKNOWN_INTENT\nAMOUNT_MISMATCH: AMOUNT_MISMATCH\nSTATUS_MISMATCH: STATUS_MISMATCH\nDISPUTE: DISPUTE', enum_type=IssueKind, max_length=20)),
+                ('kind', fields.CharEnumField(description='UNKNOWN_INTENT: UNKNOWN_INTENT\nAMOUNT_MISMATCH: AMOUNT_MISMATCH\nSTATUS_MISMATCH: STATUS_MISMATCH\nDISPUTE: DISPUTE\nUNEXPECTED_PAYMENT: UNEXPECTED_PAYMENT', enum_type=IssueKind, max_length=20)),
                 ('gateway_reference', fields.CharField(max_length=255)),
                 ('payment', fields.ForeignKeyField('models.Payment', source_field='payment_id', null=True, db_constraint=True, to_field='id', related_name='issues', on_delete=OnDelete.SET_NULL)),
                 ('centre', fields.ForeignKeyField('models.Centre', source_field='centre_id', null=True, db_constraint=True, to_field='id', related_name='payment_issues', on_delete=OnDelete.SET_NULL)),

@@ -200,3 +200,18 @@ async def test_the_dossiers_move_is_published_once_the_payment_is_committed(
     moved = await DossierEvent.get(id=message["eventId"])
     assert (moved.to_status, moved.actor_kind) == (DossierStatus.PROCESSING, "system")
     assert await Receipt.filter(dossier_id=awaiting_fee.id).exists()
+
+
+async def test_a_payment_for_a_dossier_withdrawn_meanwhile_is_kept_and_reported(
+    app, client, payments, awaiting_fee, fake_stripe, cast
+):
+    reference, body = await paid(payments, awaiting_fee, fake_stripe)  # the citizen pays while withdrawing
+    await app.state.services.dossiers.withdraw(await Dossier.get(id=awaiting_fee.id), cast.citizen.id)
+
+    response = await post(client, body)
+
+    assert response.json()["outcome"] == "APPLIED"
+    assert (await Payment.get(gateway_reference=reference)).status is PaymentStatus.SUCCEEDED
+    assert (await Dossier.get(id=awaiting_fee.id)).status is DossierStatus.WITHDRAWN
+    issue = await PaymentIssue.get(gateway_reference=reference)
+    assert issue.kind is IssueKind.UNEXPECTED_PAYMENT and "withdrawn" in issue.detail
