@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from app.errors import DomainError, ErrorCode
@@ -95,3 +97,20 @@ async def test_nothing_to_refund_before_payment(payments, awaiting_fee, cast):
     assert await refused(payments.refund(awaiting_fee, cast.officer.id, 1_000, "x", "req-1")) is (
         ErrorCode.NOTHING_TO_REFUND
     )
+
+
+async def test_concurrent_refunds_never_exceed_what_was_paid(payments, paid_dossier, fake_stripe, cast):
+    dossier, reference = paid_dossier
+
+    async def attempt(n: int) -> str:
+        try:
+            await payments.refund(dossier, cast.officer.id, 20_000, "Hoàn một phần", f"req-{n}")
+        except DomainError as error:
+            return error.code
+        return "OK"
+
+    outcomes = await asyncio.gather(*(attempt(n) for n in range(6)))
+
+    assert sorted(outcomes) == ["OK", "OK"] + [ErrorCode.REFUND_EXCEEDS_PAID] * 4
+    assert fake_stripe.refunded(reference) == 40_000
+    assert (await Payment.get(gateway_reference=reference)).refund_requested_vnd == 40_000
