@@ -114,9 +114,12 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_export_schema(settings: Settings, args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from app.api.schema import build_schema
 
-    text = build_schema(settings).as_str() + "\n"
+    # the contract outside development: development-only fields (simulatePayment) stay out of schema.graphql
+    text = build_schema(replace(settings, app_env="production")).as_str() + "\n"
     if args.check:
         if not SCHEMA_PATH.exists() or SCHEMA_PATH.read_text(encoding="utf-8") != text:
             print("schema.graphql is out of date; run `python -m app export-schema`.", file=sys.stderr)

@@ -7,6 +7,8 @@ import socket
 from dataclasses import dataclass
 from datetime import timedelta
 
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
 from app.accounts.sign_in_codes import SignInCodes
 from app.appointments.services import AppointmentService
 from app.dossiers.services import DossierService
@@ -18,7 +20,12 @@ from geo.geocoding import Geocoder, GeocoderChain, NominatimGeocoder
 from geo.nearest import NearestCentres
 from geo.routing import EstimateEngine, OsrmEngine
 from notifications.push import PushSender, build_push_sender
+from notifications.scheduler import build_scheduler
 from notifications.sweep import Sweep
+from payments.reconciliation import INTERVAL as RECONCILIATION_INTERVAL
+from payments.reconciliation import reconcile_payments
+from payments.services import PaymentService
+from payments.wiring import build_payment_service
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,7 @@ class Services:
     nearest_centres: NearestCentres
     push: PushSender
     sweep: Sweep
+    payments: PaymentService
 
 
 def build_services(settings: Settings, sms: SmsSender | None = None, push: PushSender | None = None) -> Services:
@@ -46,13 +54,14 @@ def build_services(settings: Settings, sms: SmsSender | None = None, push: PushS
             else LogSmsSender()
         )
     bus = build_event_bus(settings.redis_url)
+    dossiers = DossierService(bus)
     push = push or build_push_sender(settings.firebase_credentials, settings.fcm_api_base)
     return Services(
         settings=settings,
         sms=sms,
         sign_in_codes=SignInCodes(settings, sms),
         bus=bus,
-        dossiers=DossierService(bus),
+        dossiers=dossiers,
         appointments=AppointmentService(bus),
         geocoder=build_geocoder(settings),
         nearest_centres=NearestCentres(OsrmEngine(settings.osrm_url) if settings.osrm_url else EstimateEngine()),
@@ -65,6 +74,7 @@ def build_services(settings: Settings, sms: SmsSender | None = None, push: PushS
             batch_size=settings.reminder_batch_size,
             lease=timedelta(seconds=settings.reminder_claim_seconds),
         ),
+        payments=build_payment_service(settings, dossiers),
     )
 
 
@@ -74,3 +84,16 @@ def build_geocoder(settings: Settings) -> GeocoderChain:
         [NominatimGeocoder(settings.nominatim_url, settings.geo_user_agent)] if settings.nominatim_url else []
     )
     return GeocoderChain(*nominatim, GazetteerGeocoder())
+
+
+def build_job_scheduler(services: Services) -> AsyncIOScheduler:
+    """The scheduler of the one process that runs jobs: reminders (sweep, digest, pruning), payment reconciliation."""
+
+    async def reconcile() -> None:
+        await reconcile_payments(services.payments)
+
+    return build_scheduler(
+        services.sweep,
+        services.settings.reminder_sweep_seconds,
+        {"payment-reconciliation": (reconcile, RECONCILIATION_INTERVAL)},
+    )

@@ -52,6 +52,17 @@ class ErrorCode(StrEnum):
     INVALID_QUIET_HOURS = "INVALID_QUIET_HOURS"
     TOO_MANY_IDS = "TOO_MANY_IDS"
     INVALID_NOTIFICATION_SELECTION = "INVALID_NOTIFICATION_SELECTION"
+    FEE_UNKNOWN = "FEE_UNKNOWN"
+    PAYMENT_NOT_REQUESTED = "PAYMENT_NOT_REQUESTED"
+    ALREADY_PAID = "ALREADY_PAID"
+    PAYMENT_GATEWAY_ERROR = "PAYMENT_GATEWAY_ERROR"
+    INVALID_AMOUNT = "INVALID_AMOUNT"
+    REASON_REQUIRED = "REASON_REQUIRED"
+    NOTHING_TO_REFUND = "NOTHING_TO_REFUND"
+    REFUND_EXCEEDS_PAID = "REFUND_EXCEEDS_PAID"
+    FEE_ITEM_NOT_FOUND = "FEE_ITEM_NOT_FOUND"
+    INVALID_DATE_RANGE = "INVALID_DATE_RANGE"
+    PAYMENT_SIMULATION_UNAVAILABLE = "PAYMENT_SIMULATION_UNAVAILABLE"
 
 
 MESSAGES: dict[ErrorCode, dict[str, str]] = {
@@ -230,6 +241,50 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
     ErrorCode.TOO_MANY_IDS: {
         "vi": "Tối đa {limit} mục mỗi lần.",
         "en": "At most {limit} items at a time.",
+    },
+    ErrorCode.FEE_UNKNOWN: {
+        "vi": "Chưa xác định được lệ phí của hồ sơ, vui lòng liên hệ trung tâm.",
+        "en": "The fee of this dossier is not known yet; please contact the centre.",
+    },
+    ErrorCode.PAYMENT_NOT_REQUESTED: {
+        "vi": "Hồ sơ không ở trạng thái chờ thanh toán.",
+        "en": "The dossier is not awaiting payment.",
+    },
+    ErrorCode.ALREADY_PAID: {
+        "vi": "Lệ phí của hồ sơ đã được thanh toán.",
+        "en": "The fee of this dossier is already paid.",
+    },
+    ErrorCode.PAYMENT_GATEWAY_ERROR: {
+        "vi": "Cổng thanh toán tạm thời không phản hồi. Vui lòng thử lại sau.",
+        "en": "The payment gateway is not answering. Please try again later.",
+    },
+    ErrorCode.INVALID_AMOUNT: {
+        "vi": "Số tiền không hợp lệ.",
+        "en": "The amount is not valid.",
+    },
+    ErrorCode.REASON_REQUIRED: {
+        "vi": "Vui lòng nhập lý do (tối đa 1000 ký tự).",
+        "en": "Please give a reason (at most 1000 characters).",
+    },
+    ErrorCode.NOTHING_TO_REFUND: {
+        "vi": "Hồ sơ chưa có khoản thanh toán nào để hoàn tiền.",
+        "en": "The dossier has no payment to refund.",
+    },
+    ErrorCode.REFUND_EXCEEDS_PAID: {
+        "vi": "Số tiền hoàn vượt quá số đã thanh toán.",
+        "en": "The refund exceeds what was paid and not yet refunded.",
+    },
+    ErrorCode.FEE_ITEM_NOT_FOUND: {
+        "vi": "Không tìm thấy khoản thu này trong thủ tục.",
+        "en": "The procedure has no such fee item.",
+    },
+    ErrorCode.INVALID_DATE_RANGE: {
+        "vi": "Khoảng ngày không hợp lệ: từ ngày không sau đến ngày, tối đa 31 ngày.",
+        "en": "Invalid date range: from not after to, at most 31 days.",
+    },
+    ErrorCode.PAYMENT_SIMULATION_UNAVAILABLE: {
+        "vi": "Chỉ mô phỏng được thanh toán khi chưa cấu hình khóa Stripe.",
+        "en": "Payments can only be simulated when no Stripe key is configured.",
     },
 }
 

@@ -16,10 +16,10 @@ from tortoise.contrib.starlette import RegisterTortoise
 from app import db
 from app.api.schema import build_schema
 from app.api.view import GraphQLView
-from app.container import Services, build_services
+from app.container import Services, build_job_scheduler, build_services
 from app.logs import RequestIdMiddleware
+from app.payment_webhooks import stripe_webhook
 from app.settings import Settings, load_settings
-from notifications.scheduler import build_scheduler
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with RegisterTortoise(app, config=db.tortoise_config(settings)):
             await services.bus.start()
-            scheduler = build_scheduler(services.sweep, settings.reminder_sweep_seconds)
+            scheduler = build_job_scheduler(services)
             if settings.scheduler_in_process:
                 scheduler.start()
             try:
@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             WebSocketRoute("/graphql", view),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/webhooks/stripe", stripe_webhook, methods=["POST"]),
         ],
         middleware=[Middleware(RequestIdMiddleware)],
         lifespan=lifespan,

@@ -56,6 +56,10 @@ class Settings:
     reminder_claim_seconds: int = 60
     reminder_sweep_seconds: int = 1
     run_scheduler: bool | None = None
+    stripe_secret_key: str = ""
+    stripe_publishable_key: str = ""
+    stripe_webhook_secret: str = ""
+    stripe_api_base: str = ""
 
     @property
     def is_production(self) -> bool:
@@ -95,6 +99,9 @@ class Settings:
                 problems.append("SMS_GATEWAY_URL is required: citizens cannot receive sign-in codes without it")
             if not self.firebase_credentials:
                 problems.append("FIREBASE_CREDENTIALS is required: without it no push notification is sent")
+            for name in ("stripe_secret_key", "stripe_publishable_key", "stripe_webhook_secret"):
+                if not getattr(self, name):
+                    problems.append(f"{name.upper()} is required: fees are collected through Stripe")
         if not 1 <= self.reminder_batch_size <= 100:
             problems.append("REMINDER_BATCH_SIZE must be 1 to 100 (at most one HTTP connection pool in flight)")
         if problems:

@@ -9,9 +9,8 @@ import signal
 from tortoise import Tortoise
 
 from app import db
-from app.container import build_services
+from app.container import build_job_scheduler, build_services
 from app.settings import Settings
-from notifications.scheduler import build_scheduler
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +24,7 @@ async def run_worker(settings: Settings) -> None:
         loop.add_signal_handler(signum, stop.set)
     await Tortoise.init(config=db.tortoise_config(settings))
     await services.bus.start()
-    scheduler = build_scheduler(services.sweep, settings.reminder_sweep_seconds)
+    scheduler = build_job_scheduler(services)
     scheduler.start()
     logger.info("worker started: sweeping every %s s", settings.reminder_sweep_seconds)
     try:

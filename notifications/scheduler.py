@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -39,18 +39,16 @@ async def prune_device_tokens() -> None:
 
 
 def build_scheduler(
-    sweep: Sweep, sweep_seconds: float, extra_jobs: dict[str, tuple[Callable[[], Awaitable[None]], dict]] | None = None
+    sweep: Sweep, sweep_seconds: float, every: dict[str, tuple[Callable[[], Awaitable[object]], timedelta]]
 ) -> AsyncIOScheduler:
-    """The jobs: the sweep every `sweep_seconds`, the digest at 07:30 and pruning at 03:15 (Asia/Ho_Chi_Minh).
-
-    `extra_jobs` maps a job id to (coroutine function, interval trigger arguments), e.g. payment reconciliation.
-    """
+    """The jobs: the sweep every `sweep_seconds`, the digest at 07:30 and pruning at 03:15 (Asia/Ho_Chi_Minh),
+    plus other domains' periodic jobs in `every` (job id -> coroutine function, interval), e.g. reconciliation."""
     scheduler = AsyncIOScheduler(timezone=LOCAL_TZ, job_defaults={"coalesce": True, "max_instances": 1})
     scheduler.add_job(sweep.run, "interval", seconds=sweep_seconds, id="reminder-sweep", misfire_grace_time=None)
     scheduler.add_job(
         send_staff_digests, CronTrigger(day_of_week="mon-sat", timezone=LOCAL_TZ, **DIGEST_AT), id="staff-digest"
     )
     scheduler.add_job(prune_device_tokens, CronTrigger(timezone=LOCAL_TZ, **PRUNE_AT), id="prune-device-tokens")
-    for job_id, (job, every) in (extra_jobs or {}).items():
-        scheduler.add_job(job, "interval", id=job_id, **every)
+    for job_id, (job, interval) in every.items():
+        scheduler.add_job(job, "interval", seconds=interval.total_seconds(), id=job_id)
     return scheduler

@@ -185,6 +185,10 @@ def test_production_without_a_secret_key_refuses_every_command(tmp_path: Path, c
         APP_ENV="production",
         DATABASE_URL="postgres://app@127.0.0.1:9/dichvucong",
         SMS_GATEWAY_URL="https://sms.example.vn/send",
+        FIREBASE_CREDENTIALS="/run/secrets/firebase.json",
+        STRIPE_SECRET_KEY="sk_live_x",
+        STRIPE_PUBLISHABLE_KEY="pk_live_x",
+        STRIPE_WEBHOOK_SECRET="whsec_x",
     )
     assert refused.returncode == 2, f"{refused.stdout}{refused.stderr}"
     assert "SECRET_KEY" in refused.stderr

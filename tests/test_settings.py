@@ -12,6 +12,9 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://app@db.internal:5432/dichvucong",
     "SMS_GATEWAY_URL": "https://sms.example.vn/send",
     "FIREBASE_CREDENTIALS": "/run/secrets/firebase.json",
+    "STRIPE_SECRET_KEY": "sk_live_x",
+    "STRIPE_PUBLISHABLE_KEY": "pk_live_x",
+    "STRIPE_WEBHOOK_SECRET": "whsec_x",
 }
 
 
@@ -50,6 +53,8 @@ def test_complete_production_settings_start_with_introspection_and_graphiql_off(
         ({"SMS_GATEWAY_URL": ""}, "SMS_GATEWAY_URL is required"),
         ({"FIREBASE_CREDENTIALS": ""}, "FIREBASE_CREDENTIALS is required"),
         ({"REMINDER_BATCH_SIZE": "500"}, "REMINDER_BATCH_SIZE must be 1 to 100"),
+        ({"STRIPE_SECRET_KEY": ""}, "STRIPE_SECRET_KEY is required"),
+        ({"STRIPE_WEBHOOK_SECRET": ""}, "STRIPE_WEBHOOK_SECRET is required"),
     ],
 )
 def test_production_refuses_unsafe_or_missing_settings(change, complaint):

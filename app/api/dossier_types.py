@@ -14,6 +14,7 @@ from app.api.context import Info
 from app.api.dossier_access import visible_dossier
 from app.api.enums import described_enum
 from app.api.ids import database_ids
+from app.api.payment_types import Fee, Payment, Receipt, dossier_fee, dossier_payments, dossier_receipt
 from app.dossiers import deadlines, models
 from app.dossiers.lifecycle import PORTAL_CODES, STATUS_LABELS
 from app.dossiers.models import ActorKind, DossierStatus
@@ -201,6 +202,18 @@ class Dossier(relay.Node):
     async def apologies(self, info: Info) -> list[Apology]:
         apologies = await info.context.loaders.apologies_by_dossier.load(self.model.id)
         return [Apology.from_model(apology) for apology in apologies]
+
+    @strawberry.field(description="The fee due now, line by line; null when the fee is not known.")
+    async def fee(self, info: Info) -> Fee | None:
+        return await dossier_fee(self.model, info.context.locale)
+
+    @strawberry.field(description="Attempts to pay the fee, oldest first.")
+    async def payments(self) -> list[Payment]:
+        return await dossier_payments(self.model)
+
+    @strawberry.field(description="The e-receipt, once the fee is paid.")
+    async def receipt(self, info: Info) -> Receipt | None:
+        return await dossier_receipt(self.model, info.context.locale)
 
     @classmethod
     def from_model(cls, dossier: models.Dossier) -> Dossier:

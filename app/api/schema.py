@@ -30,6 +30,7 @@ from app.api.errors import ApiErrorCode
 from app.api.extensions import CodedErrors, FreshLoaders, is_unexpected
 from app.api.geo import GeoQuery
 from app.api.notifications import NotificationsMutation, NotificationsQuery, NotificationsSubscription
+from app.api.payments import PaymentSimulationMutation, PaymentsMutation, PaymentsQuery
 from app.settings import Settings
 
 logger = logging.getLogger("app.api")
@@ -39,7 +40,9 @@ CACHE_SIZE = 1024
 
 
 @strawberry.type(description="Everything the app can read.")
-class Query(AccountsQuery, AppointmentsQuery, CatalogueQuery, DossiersQuery, GeoQuery, NotificationsQuery):
+class Query(
+    AccountsQuery, AppointmentsQuery, CatalogueQuery, DossiersQuery, GeoQuery, NotificationsQuery, PaymentsQuery
+):
     @strawberry.field(description="Any object by its global ID (null when unknown or not visible to you).")
     async def node(
         self, info: Info, id: Annotated[relay.GlobalID, strawberry.argument(description="The object's ID.")]
@@ -51,7 +54,12 @@ class Query(AccountsQuery, AppointmentsQuery, CatalogueQuery, DossiersQuery, Geo
 
 
 @strawberry.type(description="Everything the app can change.")
-class Mutation(AccountsMutation, AppointmentsMutation, DossiersMutation, NotificationsMutation):
+class Mutation(AccountsMutation, AppointmentsMutation, DossiersMutation, NotificationsMutation, PaymentsMutation):
+    pass
+
+
+@strawberry.type(name="Mutation", description="Everything the app can change, plus development-only helpers.")
+class DevelopmentMutation(Mutation, PaymentSimulationMutation):
     pass
 
 
@@ -89,6 +97,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     ]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
+    mutation = DevelopmentMutation if settings.app_env == "development" else Mutation
     return AppSchema(
-        query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions, types=[ApiErrorCode]
+        query=Query, mutation=mutation, subscription=Subscription, extensions=extensions, types=[ApiErrorCode]
     )

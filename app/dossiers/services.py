@@ -5,6 +5,7 @@ Every change is one transaction guarded by the dossier's version; its event is p
 
 from __future__ import annotations
 
+import functools
 import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -202,7 +203,16 @@ class DossierService:
         await self._publish(dossier, None)
         return apology
 
-    async def _transition(self, dossier: Dossier, target: DossierStatus, actor: Actor, note: str, also=None) -> Dossier:
+    async def resume_after_payment(self, dossier: Dossier, note: str, after_commit: list) -> Dossier:
+        """The system moves a paid (or fee-free) dossier PAYMENT_REQUESTED -> PROCESSING inside the caller's
+        transaction; the publication is appended to `after_commit`, to be awaited once that transaction commits."""
+        return await self._transition(
+            dossier, DossierStatus.PROCESSING, Actor(ActorKind.SYSTEM), _checked_note(note), after_commit=after_commit
+        )
+
+    async def _transition(
+        self, dossier: Dossier, target: DossierStatus, actor: Actor, note: str, also=None, after_commit=None
+    ) -> Dossier:
         if not may_transition(dossier.status, target, actor.kind):
             raise DomainError(ErrorCode.ILLEGAL_TRANSITION, "status")
         now = _now()
@@ -221,7 +231,10 @@ class DossierService:
             await reminders.schedule_for(dossier, event, now)
         for name, value in changes.items():
             setattr(dossier, name, value)
-        await self._publish(dossier, event)
+        if after_commit is None:
+            await self._publish(dossier, event)
+        else:
+            after_commit.append(functools.partial(self._publish, dossier, event))
         return dossier
 
     @staticmethod
