@@ -237,7 +237,6 @@ class Sweep:
         counts: Counter[str],
     ) -> None:
         for reminder in sent:
-            reminder.state, reminder.sent_at, reminder.claimed_until = ReminderState.SENT, now, None
             reminder.lateness_ms = max(0, int((now - reminder.due_at).total_seconds() * 1000))
         counts["sent"] += len(sent)
         counts["late"] += sum(1 for r in sent if r.lateness_ms > LATE_AFTER.total_seconds() * 1000)
@@ -251,8 +250,12 @@ class Sweep:
         counts["failed"] += len(failed)
         for plan in deferred:
             plan.reminder.state = ReminderState.PENDING
+        if sent:
+            await Reminder.filter(id__in=[r.id for r in sent]).update(
+                state=ReminderState.SENT, sent_at=now, claimed_until=None
+            )
         groups = (
-            (sent, ["state", "sent_at", "claimed_until", "lateness_ms"]),
+            (sent, ["lateness_ms"]),  # one CASE per row: keep it to the one value that differs
             (retry, ["state", "due_at", "last_error"]),
             (failed, ["state", "sent_at", "last_error"]),
             ([p.reminder for p in deferred], ["state", "due_at", "params"]),
