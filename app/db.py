@@ -17,6 +17,7 @@ MODEL_MODULES = [
     "app.accounts.models",
     "app.dossiers.models",
     "app.appointments.models",
+    "app.ratings.models",
     "notifications.models",
     "payments.models",
 ]

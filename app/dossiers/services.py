@@ -242,6 +242,8 @@ class DossierService:
                 changes["due_at"] = add_working_time(working_start(now), timedelta(seconds=remaining))
         if target in FINISHED:
             changes["finished_at"] = now
+            if dossier.received_at is not None:
+                changes["working_seconds_taken"] = int(working_time_between(dossier.received_at, now).total_seconds())
         return changes
 
     @staticmethod

@@ -1,0 +1,162 @@
+"""The province's service-quality index for a period, a centre and a procedure, in two aggregate queries.
+
+Populations, all within the period's local dates:
+- dossier figures: dossiers *submitted* in the period (one cohort, one range scan), handled by the centre;
+- on time / early: those of the cohort that finished with a result or were stopped and had a due date
+  (a withdrawal is the citizen's choice and a denial happens before the clock starts, so neither counts);
+  on time = finished at or before the due moment, early = finished on a local date before the due date's;
+- overdue: finished after the due moment, or still open and past it now (a stopped clock counts the time that
+  was left when documents were requested), the same rule as the dossier's `overdue` flag;
+- cashless: of the cohort's fee-bearing dossiers with a result, those with a SUCCEEDED payment;
+- processing time: mean working days from receipt to finish of the cohort's dossiers with a result, from the
+  working seconds stored on each dossier when it finishes (weekends and holidays excluded, exactly);
+- satisfaction: ratings *given* in the period about the centre's dossiers, (very satisfied + satisfied) / all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from app.dossiers.models import DossierStatus
+from app.insights.sql import Period, Query, new_query, ratio
+from app.ratings.models import RatingLevel
+from payments.models import PaymentStatus
+
+SATISFACTION_TARGET = 0.99
+ON_TIME_TARGET = 0.995
+SECONDS_PER_DAY = 86400
+WITH_RESULT = (DossierStatus.RESULT_READY, DossierStatus.RETURNED)
+TIMED = (*WITH_RESULT, DossierStatus.STOPPED)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which dossiers: a period, optionally one handling centre and one procedure."""
+
+    period: Period
+    centre_id: int | None = None
+    procedure_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ServiceQuality:
+    """The figures of one scope; rates are None when their population is empty."""
+
+    dossiers: int
+    online_rate: float | None
+    timed_dossiers: int
+    on_time_rate: float | None
+    early_rate: float | None
+    overdue_count: int
+    fee_dossiers: int
+    cashless_rate: float | None
+    average_working_days: float | None
+    ratings: int
+    very_satisfied: int
+    satisfied: int
+    dissatisfied: int
+    satisfaction_index: float | None
+    criteria: dict[str, float | None]
+    satisfaction_target: float = SATISFACTION_TARGET
+    on_time_target: float = ON_TIME_TARGET
+
+
+def _in(query: Query, values) -> str:
+    return "(" + ", ".join(query.param(str(value)) for value in values) + ")"
+
+
+async def service_quality(scope: Scope, now: datetime | None = None) -> ServiceQuality:
+    now = now or datetime.now(UTC)
+    dossier_row = await _dossier_figures(scope, now)
+    rating_row = await _rating_figures(scope)
+    ratings = rating_row["ratings"] or 0
+    happy = (rating_row["very_satisfied"] or 0) + (rating_row["satisfied"] or 0)
+    timed = dossier_row["timed"] or 0
+    finished_with_time = dossier_row["with_working_time"] or 0
+    return ServiceQuality(
+        dossiers=dossier_row["dossiers"] or 0,
+        online_rate=ratio(dossier_row["online"], dossier_row["dossiers"]),
+        timed_dossiers=timed,
+        on_time_rate=ratio(dossier_row["on_time"], timed),
+        early_rate=ratio(dossier_row["early"], timed),
+        overdue_count=dossier_row["overdue"] or 0,
+        fee_dossiers=dossier_row["fee_dossiers"] or 0,
+        cashless_rate=ratio(dossier_row["cashless"], dossier_row["fee_dossiers"]),
+        average_working_days=(
+            float(dossier_row["working_seconds"]) / finished_with_time / SECONDS_PER_DAY if finished_with_time else None
+        ),
+        ratings=ratings,
+        very_satisfied=rating_row["very_satisfied"] or 0,
+        satisfied=rating_row["satisfied"] or 0,
+        dissatisfied=rating_row["dissatisfied"] or 0,
+        satisfaction_index=ratio(happy, ratings),
+        criteria={
+            name: float(rating_row[name]) if rating_row[name] is not None else None
+            for name in ("staff_attitude", "processing_time", "clarity", "facilities")
+        },
+    )
+
+
+def _scope_filter(query: Query, scope: Scope, alias: str, time_column: str, centre_column: str) -> str:
+    conditions = [
+        f"{alias}.{time_column} >= {query.param(scope.period.start)}",
+        f"{alias}.{time_column} < {query.param(scope.period.end)}",
+    ]
+    if scope.centre_id is not None:
+        conditions.append(f"{alias}.{centre_column} = {query.param(scope.centre_id)}")
+    if scope.procedure_id is not None:
+        conditions.append(f"{alias}.procedure_id = {query.param(scope.procedure_id)}")
+    return " AND ".join(conditions)
+
+
+async def _dossier_figures(scope: Scope, now: datetime) -> dict:
+    q = new_query()
+    timed = f"d.status IN {_in(q, TIMED)} AND d.due_at IS NOT NULL AND d.finished_at IS NOT NULL"
+    with_result = f"d.status IN {_in(q, WITH_RESULT)}"
+    fee_with_result = f"{with_result} AND d.fee_vnd > 0"
+    now_param = q.param(now)
+    sql = f"""
+        SELECT
+            COUNT(*) AS dossiers,
+            SUM(CASE WHEN d.submitted_online THEN 1 ELSE 0 END) AS online,
+            SUM(CASE WHEN {timed} THEN 1 ELSE 0 END) AS timed,
+            SUM(CASE WHEN {timed} AND d.finished_at <= d.due_at THEN 1 ELSE 0 END) AS on_time,
+            SUM(CASE WHEN {timed} AND {q.local_date("d.finished_at")} < {q.local_date("d.due_at")}
+                THEN 1 ELSE 0 END) AS early,
+            SUM(CASE
+                WHEN d.finished_at IS NOT NULL THEN CASE WHEN d.finished_at > d.due_at THEN 1 ELSE 0 END
+                WHEN d.paused_remaining_seconds IS NOT NULL THEN CASE WHEN d.paused_remaining_seconds < 0
+                    THEN 1 ELSE 0 END
+                WHEN d.due_at < {now_param} THEN 1 ELSE 0 END) AS overdue,
+            SUM(CASE WHEN {fee_with_result} THEN 1 ELSE 0 END) AS fee_dossiers,
+            SUM(CASE WHEN {fee_with_result} AND paid.dossier_id IS NOT NULL THEN 1 ELSE 0 END) AS cashless,
+            SUM(CASE WHEN {with_result} THEN d.working_seconds_taken END) AS working_seconds,
+            SUM(CASE WHEN {with_result} AND d.working_seconds_taken IS NOT NULL THEN 1 ELSE 0 END)
+                AS with_working_time
+        FROM dossier d
+        LEFT JOIN (
+            SELECT DISTINCT p.dossier_id FROM payment p WHERE p.status = {q.param(PaymentStatus.SUCCEEDED.value)}
+        ) paid ON paid.dossier_id = d.id
+        WHERE {_scope_filter(q, scope, "d", "submitted_at", "handling_centre_id")}
+    """
+    return (await q.rows(sql))[0]
+
+
+async def _rating_figures(scope: Scope) -> dict:
+    q = new_query()
+    levels = {level: q.param(level.value) for level in RatingLevel}
+    sql = f"""
+        SELECT
+            COUNT(*) AS ratings,
+            SUM(CASE WHEN r.level = {levels[RatingLevel.VERY_SATISFIED]} THEN 1 ELSE 0 END) AS very_satisfied,
+            SUM(CASE WHEN r.level = {levels[RatingLevel.SATISFIED]} THEN 1 ELSE 0 END) AS satisfied,
+            SUM(CASE WHEN r.level = {levels[RatingLevel.DISSATISFIED]} THEN 1 ELSE 0 END) AS dissatisfied,
+            AVG(r.staff_attitude) AS staff_attitude,
+            AVG(r.processing_time) AS processing_time,
+            AVG(r.clarity) AS clarity,
+            AVG(r.facilities) AS facilities
+        FROM rating r
+        WHERE {_scope_filter(q, scope, "r", "created_at", "centre_id")}
+    """
+    return (await q.rows(sql))[0]
