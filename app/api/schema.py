@@ -29,6 +29,8 @@ from app.api.dossiers import DossiersMutation, DossiersQuery, DossiersSubscripti
 from app.api.errors import ApiErrorCode
 from app.api.extensions import CodedErrors, FreshLoaders, is_unexpected
 from app.api.geo import GeoQuery
+from app.api.insights import InsightsQuery
+from app.api.ratings import RatingsMutation, RatingsQuery
 from app.settings import Settings
 
 logger = logging.getLogger("app.api")
@@ -38,7 +40,7 @@ CACHE_SIZE = 1024
 
 
 @strawberry.type(description="Everything the app can read.")
-class Query(AccountsQuery, AppointmentsQuery, CatalogueQuery, DossiersQuery, GeoQuery):
+class Query(AccountsQuery, AppointmentsQuery, CatalogueQuery, DossiersQuery, GeoQuery, RatingsQuery, InsightsQuery):
     @strawberry.field(description="Any object by its global ID (null when unknown or not visible to you).")
     async def node(
         self, info: Info, id: Annotated[relay.GlobalID, strawberry.argument(description="The object's ID.")]
@@ -50,7 +52,7 @@ class Query(AccountsQuery, AppointmentsQuery, CatalogueQuery, DossiersQuery, Geo
 
 
 @strawberry.type(description="Everything the app can change.")
-class Mutation(AccountsMutation, AppointmentsMutation, DossiersMutation):
+class Mutation(AccountsMutation, AppointmentsMutation, DossiersMutation, RatingsMutation):
     pass
 
 

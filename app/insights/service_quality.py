@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from app.dossiers.models import DossierStatus
-from app.insights.sql import Period, Query, new_query, ratio
+from app.insights.sql import Query, Scope, new_query, overdue_flag, ratio, scope_filter
 from app.ratings.models import RatingLevel
 from payments.models import PaymentStatus
 
@@ -28,15 +28,6 @@ ON_TIME_TARGET = 0.995
 SECONDS_PER_DAY = 86400
 WITH_RESULT = (DossierStatus.RESULT_READY, DossierStatus.RETURNED)
 TIMED = (*WITH_RESULT, DossierStatus.STOPPED)
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Which dossiers: a period, optionally one handling centre and one procedure."""
-
-    period: Period
-    centre_id: int | None = None
-    procedure_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -98,24 +89,11 @@ async def service_quality(scope: Scope, now: datetime | None = None) -> ServiceQ
     )
 
 
-def _scope_filter(query: Query, scope: Scope, alias: str, time_column: str, centre_column: str) -> str:
-    conditions = [
-        f"{alias}.{time_column} >= {query.param(scope.period.start)}",
-        f"{alias}.{time_column} < {query.param(scope.period.end)}",
-    ]
-    if scope.centre_id is not None:
-        conditions.append(f"{alias}.{centre_column} = {query.param(scope.centre_id)}")
-    if scope.procedure_id is not None:
-        conditions.append(f"{alias}.procedure_id = {query.param(scope.procedure_id)}")
-    return " AND ".join(conditions)
-
-
 async def _dossier_figures(scope: Scope, now: datetime) -> dict:
     q = new_query()
     timed = f"d.status IN {_in(q, TIMED)} AND d.due_at IS NOT NULL AND d.finished_at IS NOT NULL"
     with_result = f"d.status IN {_in(q, WITH_RESULT)}"
     fee_with_result = f"{with_result} AND d.fee_vnd > 0"
-    now_param = q.param(now)
     sql = f"""
         SELECT
             COUNT(*) AS dossiers,
@@ -124,11 +102,7 @@ async def _dossier_figures(scope: Scope, now: datetime) -> dict:
             SUM(CASE WHEN {timed} AND d.finished_at <= d.due_at THEN 1 ELSE 0 END) AS on_time,
             SUM(CASE WHEN {timed} AND {q.local_date("d.finished_at")} < {q.local_date("d.due_at")}
                 THEN 1 ELSE 0 END) AS early,
-            SUM(CASE
-                WHEN d.finished_at IS NOT NULL THEN CASE WHEN d.finished_at > d.due_at THEN 1 ELSE 0 END
-                WHEN d.paused_remaining_seconds IS NOT NULL THEN CASE WHEN d.paused_remaining_seconds < 0
-                    THEN 1 ELSE 0 END
-                WHEN d.due_at < {now_param} THEN 1 ELSE 0 END) AS overdue,
+            SUM({overdue_flag(q, now)}) AS overdue,
             SUM(CASE WHEN {fee_with_result} THEN 1 ELSE 0 END) AS fee_dossiers,
             SUM(CASE WHEN {fee_with_result} AND paid.dossier_id IS NOT NULL THEN 1 ELSE 0 END) AS cashless,
             SUM(CASE WHEN {with_result} THEN d.working_seconds_taken END) AS working_seconds,
@@ -138,7 +112,7 @@ async def _dossier_figures(scope: Scope, now: datetime) -> dict:
         LEFT JOIN (
             SELECT DISTINCT p.dossier_id FROM payment p WHERE p.status = {q.param(PaymentStatus.SUCCEEDED.value)}
         ) paid ON paid.dossier_id = d.id
-        WHERE {_scope_filter(q, scope, "d", "submitted_at", "handling_centre_id")}
+        WHERE {scope_filter(q, scope, "d", "submitted_at", "handling_centre_id")}
     """
     return (await q.rows(sql))[0]
 
@@ -157,6 +131,6 @@ async def _rating_figures(scope: Scope) -> dict:
             AVG(r.clarity) AS clarity,
             AVG(r.facilities) AS facilities
         FROM rating r
-        WHERE {_scope_filter(q, scope, "r", "created_at", "centre_id")}
+        WHERE {scope_filter(q, scope, "r", "created_at", "centre_id")}
     """
     return (await q.rows(sql))[0]

@@ -83,6 +83,39 @@ class Query:
         return await connections.get("default").execute_query_dict(sql, self.values)
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Which dossiers or ratings: a period, optionally one handling centre and one procedure."""
+
+    period: Period
+    centre_id: int | None = None
+    procedure_id: int | None = None
+
+
+def scope_filter(query: Query, scope: Scope, alias: str, time_column: str, centre_column: str) -> str:
+    """WHERE conditions putting `alias`'s rows in `scope` by their `time_column` and `centre_column`."""
+    conditions = [
+        f"{alias}.{time_column} >= {query.param(scope.period.start)}",
+        f"{alias}.{time_column} < {query.param(scope.period.end)}",
+    ]
+    if scope.centre_id is not None:
+        conditions.append(f"{alias}.{centre_column} = {query.param(scope.centre_id)}")
+    if scope.procedure_id is not None:
+        conditions.append(f"{alias}.procedure_id = {query.param(scope.procedure_id)}")
+    return " AND ".join(conditions)
+
+
+def overdue_flag(query: Query, now: datetime) -> str:
+    """1 when dossier `d` is overdue at `now`, else 0: the SQL form of `app.dossiers.deadlines.is_overdue`.
+
+    Finished after the due moment, or open past it, or paused with the time left already overrun.
+    """
+    return f"""CASE
+        WHEN d.finished_at IS NOT NULL THEN CASE WHEN d.finished_at > d.due_at THEN 1 ELSE 0 END
+        WHEN d.paused_remaining_seconds IS NOT NULL THEN CASE WHEN d.paused_remaining_seconds < 0 THEN 1 ELSE 0 END
+        WHEN d.due_at < {query.param(now)} THEN 1 ELSE 0 END"""
+
+
 def new_query() -> Query:
     return Query(connections.get("default").capabilities.dialect)
 

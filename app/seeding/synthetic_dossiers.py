@@ -153,11 +153,13 @@ class _Rows:
 
     def add_surroundings(self, rng: random.Random, dossier: Dossier, manager_id: int | None, now: datetime) -> None:
         """The rating, payment and appointment that go with `dossier`, when it has them."""
-        if dossier.status in RATEABLE and (rating := synthetic_rating(rng, dossier, manager_id)) is not None:
-            if rating.created_at < now:
+        if dossier.status in RATEABLE:
+            rating = synthetic_rating(rng, dossier, manager_id)
+            if rating is not None and rating.created_at < now:
                 self.ratings.append(rating)
-        if dossier.status in RATEABLE and (payment := synthetic_payment(rng, dossier)) is not None:
-            self.payments.append(payment)
+            payment = synthetic_payment(rng, dossier)
+            if payment is not None:
+                self.payments.append(payment)
         if (appointment := synthetic_appointment(rng, dossier)) is not None:
             self.appointments.append(appointment)
 

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from app.errors import DomainError, ErrorCode
-from app.insights.service_quality import Scope, service_quality
-from app.insights.sql import Period
+from app.insights.service_quality import service_quality
+from app.insights.sql import Period, Scope
 from tests.insights.dataset import NOW, build_dataset
 
 OCTOBER = Period(date(2026, 10, 1), date(2026, 10, 31))
