@@ -282,9 +282,10 @@ async def _scope(info: Info, centre_id: relay.GlobalID | None, procedure_code: s
         require_staff_of(info, centre)
     procedure = None
     if procedure_code is not None:
-        procedure = await catalogue.Procedure.filter(code=procedure_code.strip()).values_list("id", flat=True).first()
-        if procedure is None:
+        found = await catalogue.Procedure.get_or_none(code=procedure_code.strip()).only("id")
+        if found is None:
             raise DomainError(ErrorCode.PROCEDURE_NOT_FOUND, "procedureCode")
+        procedure = found.id
     return Scope(Period.of(from_, to), centre, procedure)
 
 

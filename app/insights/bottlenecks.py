@@ -89,7 +89,7 @@ async def overdue_ranking(
 async def status_dwell_ranking(
     scope: Scope, grouping: Grouping, limit: int, min_dossiers: int = DEFAULT_MIN_DOSSIERS
 ) -> list[StatusDwell]:
-    """(group, status) pairs by mean time spent in the status, longest first.
+    """(group, status) pairs by mean hours (to 2 decimals) spent in the status, longest first.
 
     A span runs from the event entering a status to the next event of the same dossier (LEAD over the timeline);
     the status a dossier is in now has no end yet and is left out.
@@ -105,7 +105,7 @@ async def status_dwell_ranking(
             WHERE {scope_filter(q, scope, "d", "submitted_at", "handling_centre_id")}
         ), dwell AS (
             SELECT group_id, status, COUNT(*) AS spans,
-                AVG({q.seconds_between("entered_at", "left_at")}) / 3600.0 AS average_hours
+                ROUND(CAST(AVG({q.seconds_between("entered_at", "left_at")}) / 3600.0 AS NUMERIC), 2) AS average_hours
             FROM spans
             WHERE left_at IS NOT NULL
             GROUP BY group_id, status

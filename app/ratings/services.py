@@ -108,12 +108,12 @@ async def answer_rating(rating: Rating, staff_id: int, text: str) -> Rating:
         )
         if not answered:
             raise DomainError(ErrorCode.RATING_ALREADY_ANSWERED, "id")
-        dossier_code = await Dossier.filter(id=rating.dossier_id).values_list("code", flat=True).get()  # type: ignore[attr-defined]
+        dossier = await Dossier.get(id=rating.dossier_id)  # type: ignore[attr-defined]
         await notify_now(
             ReminderKind.RATING_ANSWERED,
             f"rating:{rating.id}",
             citizen_id=rating.citizen_id,  # type: ignore[attr-defined]
-            params={"dossierCode": dossier_code},
+            params={"dossierCode": dossier.code},
         )
     await rating.refresh_from_db()
     return rating
