@@ -15,6 +15,7 @@ Populations, all within the period's local dates:
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -59,8 +60,7 @@ def _in(query: Query, values) -> str:
 
 async def service_quality(scope: Scope, now: datetime | None = None) -> ServiceQuality:
     now = now or datetime.now(UTC)
-    dossier_row = await _dossier_figures(scope, now)
-    rating_row = await _rating_figures(scope)
+    dossier_row, rating_row = await asyncio.gather(_dossier_figures(scope, now), _rating_figures(scope))
     ratings = rating_row["ratings"] or 0
     happy = (rating_row["very_satisfied"] or 0) + (rating_row["satisfied"] or 0)
     timed = dossier_row["timed"] or 0
