@@ -93,7 +93,7 @@ async def create_synthetic_dossiers(total: int, rng: random.Random, now: datetim
         times = [min(moment, now) for moment in _timeline(path, submitted, days, rng)]
         centre = rng.choice(centres)
         received = times[1] if len(path) > 1 and path[1] is S.RECEIVED else None
-        finished = next((moment for status, moment in zip(path, times) if status in FINISHED), None)
+        finished = next((moment for status, moment in zip(path, times, strict=True) if status in FINISHED), None)
         dossier = Dossier(
             id=number,
             code=_code(number, submitted.strftime("%m")),

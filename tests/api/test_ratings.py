@@ -14,7 +14,8 @@ RATE = """mutation($input: RateDossierInput!) { rateDossier(input: $input) {
   errors { code field message } } }"""
 MINE = """query($code: String!) { dossierRating(code: $code) { level response { text respondedAt } needsAnswer } }"""
 LIST = """query($c: ID!, $n: Boolean, $level: RatingLevel) {
-  centreRatings(centreId: $c, needsAnswer: $n, level: $level) { totalCount edges { node { id dossierCode level needsAnswer } } } }"""
+  centreRatings(centreId: $c, needsAnswer: $n, level: $level) {
+    totalCount edges { node { id dossierCode level needsAnswer } } } }"""
 RESPOND = """mutation($input: RespondToRatingInput!) { respondToRating(input: $input) {
   rating { needsAnswer response { text } } errors { code field message } } }"""
 
