@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from app.dossiers.models import DossierStatus
-from app.insights.sql import Scope, new_query, overdue_flag, scope_filter
+from app.insights.sql import Scope, new_query, overdue_condition, scope_filter
 
 DEFAULT_MIN_DOSSIERS = 5
 
@@ -68,7 +68,7 @@ async def overdue_ranking(
     sql = f"""
         WITH grouped AS (
             SELECT {group} AS group_id, COUNT(*) AS dossiers,
-                SUM({overdue_flag(q, now or datetime.now(UTC))}) AS overdue
+                COUNT(*) FILTER (WHERE {overdue_condition(q, now or datetime.now(UTC))}) AS overdue
             FROM dossier d
             WHERE d.due_at IS NOT NULL AND {scope_filter(q, scope, "d", "submitted_at", "handling_centre_id")}
             GROUP BY {group}

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from app.dossiers.models import DossierStatus
-from app.insights.sql import Query, Scope, new_query, overdue_flag, ratio, scope_filter
+from app.insights.sql import Query, Scope, new_query, overdue_condition, ratio, scope_filter
 from app.ratings.models import RatingLevel
 from payments.models import PaymentStatus
 
@@ -91,23 +91,20 @@ async def service_quality(scope: Scope, now: datetime | None = None) -> ServiceQ
 
 async def _dossier_figures(scope: Scope, now: datetime) -> dict:
     q = new_query()
-    timed = f"d.status IN {_in(q, TIMED)} AND d.due_at IS NOT NULL AND d.finished_at IS NOT NULL"
+    timed = f"d.status IN {_in(q, TIMED)}"  # these statuses always have finished_at
     with_result = f"d.status IN {_in(q, WITH_RESULT)}"
-    fee_with_result = f"{with_result} AND d.fee_vnd > 0"
     sql = f"""
         SELECT
             COUNT(*) AS dossiers,
-            SUM(CASE WHEN d.submitted_online THEN 1 ELSE 0 END) AS online,
-            SUM(CASE WHEN {timed} THEN 1 ELSE 0 END) AS timed,
-            SUM(CASE WHEN {timed} AND d.finished_at <= d.due_at THEN 1 ELSE 0 END) AS on_time,
-            SUM(CASE WHEN {timed} AND {q.local_date("d.finished_at")} < {q.local_date("d.due_at")}
-                THEN 1 ELSE 0 END) AS early,
-            SUM({overdue_flag(q, now)}) AS overdue,
-            SUM(CASE WHEN {fee_with_result} THEN 1 ELSE 0 END) AS fee_dossiers,
-            SUM(CASE WHEN {fee_with_result} AND paid.dossier_id IS NOT NULL THEN 1 ELSE 0 END) AS cashless,
-            SUM(CASE WHEN {with_result} THEN d.working_seconds_taken END) AS working_seconds,
-            SUM(CASE WHEN {with_result} AND d.working_seconds_taken IS NOT NULL THEN 1 ELSE 0 END)
-                AS with_working_time
+            COUNT(*) FILTER (WHERE d.submitted_online) AS online,
+            COUNT(d.due_at) FILTER (WHERE {timed}) AS timed,
+            COUNT(*) FILTER (WHERE {timed} AND d.finished_at <= d.due_at) AS on_time,
+            COUNT(*) FILTER (WHERE {timed} AND {q.local_date("d.finished_at")} < {q.local_date("d.due_at")}) AS early,
+            COUNT(*) FILTER (WHERE {overdue_condition(q, now)}) AS overdue,
+            COUNT(*) FILTER (WHERE {with_result} AND d.fee_vnd > 0) AS fee_dossiers,
+            COUNT(paid.dossier_id) FILTER (WHERE {with_result} AND d.fee_vnd > 0) AS cashless,
+            SUM(d.working_seconds_taken) FILTER (WHERE {with_result}) AS working_seconds,
+            COUNT(d.working_seconds_taken) FILTER (WHERE {with_result}) AS with_working_time
         FROM dossier d
         LEFT JOIN (
             SELECT DISTINCT p.dossier_id FROM payment p WHERE p.status = {q.param(PaymentStatus.SUCCEEDED.value)}
@@ -123,9 +120,9 @@ async def _rating_figures(scope: Scope) -> dict:
     sql = f"""
         SELECT
             COUNT(*) AS ratings,
-            SUM(CASE WHEN r.level = {levels[RatingLevel.VERY_SATISFIED]} THEN 1 ELSE 0 END) AS very_satisfied,
-            SUM(CASE WHEN r.level = {levels[RatingLevel.SATISFIED]} THEN 1 ELSE 0 END) AS satisfied,
-            SUM(CASE WHEN r.level = {levels[RatingLevel.DISSATISFIED]} THEN 1 ELSE 0 END) AS dissatisfied,
+            COUNT(*) FILTER (WHERE r.level = {levels[RatingLevel.VERY_SATISFIED]}) AS very_satisfied,
+            COUNT(*) FILTER (WHERE r.level = {levels[RatingLevel.SATISFIED]}) AS satisfied,
+            COUNT(*) FILTER (WHERE r.level = {levels[RatingLevel.DISSATISFIED]}) AS dissatisfied,
             AVG(r.staff_attitude) AS staff_attitude,
             AVG(r.processing_time) AS processing_time,
             AVG(r.clarity) AS clarity,

@@ -1,6 +1,7 @@
 """Running analytic SQL on SQLite and PostgreSQL: placeholders, the few dialect-specific expressions, periods.
 
-Everything else in the analytic queries is portable SQL (CASE, GROUP BY, window functions, CTEs).
+Everything else in the analytic queries is portable SQL (aggregate FILTER clauses, GROUP BY, window functions, CTEs;
+SQLite has FILTER since 3.30).
 Vietnam keeps UTC+7 all year (no daylight saving), so a local date is the UTC moment shifted by seven hours.
 """
 
@@ -108,15 +109,13 @@ def scope_filter(query: Query, scope: Scope, alias: str, time_column: str, centr
     return " AND ".join(conditions)
 
 
-def overdue_flag(query: Query, now: datetime) -> str:
-    """1 when dossier `d` is overdue at `now`, else 0: the SQL form of `app.dossiers.deadlines.is_overdue`.
+def overdue_condition(query: Query, now: datetime) -> str:
+    """Dossier `d` is overdue at `now`: the SQL form of `app.dossiers.deadlines.is_overdue`.
 
     Finished after the due moment, or open past it, or paused with the time left already overrun.
     """
-    return f"""CASE
-        WHEN d.finished_at IS NOT NULL THEN CASE WHEN d.finished_at > d.due_at THEN 1 ELSE 0 END
-        WHEN d.paused_remaining_seconds IS NOT NULL THEN CASE WHEN d.paused_remaining_seconds < 0 THEN 1 ELSE 0 END
-        WHEN d.due_at < {query.param(now)} THEN 1 ELSE 0 END"""
+    return f"""(d.finished_at > d.due_at OR (d.finished_at IS NULL AND (d.paused_remaining_seconds < 0
+        OR (d.paused_remaining_seconds IS NULL AND d.due_at < {query.param(now)}))))"""
 
 
 def new_query() -> Query:
