@@ -18,6 +18,7 @@ MODEL_MODULES = [
     "app.dossiers.models",
     "app.appointments.models",
     "app.ratings.models",
+    "app.insights.models",
     "notifications.models",
     "payments.models",
 ]

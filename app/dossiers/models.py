@@ -69,6 +69,8 @@ class Dossier(Model):
             ("submitted_at",),
             ("handling_centre_id", "submitted_at"),
             ("procedure_id", "submitted_at"),
+            ("finished_at", "submitted_at"),
+            ("updated_at",),
         ]
 
 

@@ -11,6 +11,10 @@ Populations, all within the period's local dates:
 - processing time: mean working days from receipt to finish of the cohort's dossiers with a result, from the
   working seconds stored on each dossier when it finishes (weekends and holidays excluded, exactly);
 - satisfaction: ratings *given* in the period about the centre's dossiers, (very satisfied + satisfied) / all.
+
+The province and a centre read the daily roll-ups (`app/insights/rollup.py`, refreshed first), a procedure reads
+the source rows through its index; both use the same measures (`app/insights/measures.py`). Open overdue dossiers
+depend on the clock and are always counted live.
 """
 
 from __future__ import annotations
@@ -19,16 +23,21 @@ import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from app.dossiers.models import DossierStatus
-from app.insights.sql import Query, Scope, new_query, overdue_condition, ratio, scope_filter
-from app.ratings.models import RatingLevel
-from payments.models import PaymentStatus
+from app.insights.measures import (
+    CRITERIA,
+    DOSSIER_COLUMNS,
+    RATING_COLUMNS,
+    dossier_measures,
+    open_overdue,
+    paid_join,
+    rating_measures,
+)
+from app.insights.rollup import refresh
+from app.insights.sql import Query, Scope, new_query, ratio, scope_filter
 
 SATISFACTION_TARGET = 0.99
 ON_TIME_TARGET = 0.995
 SECONDS_PER_DAY = 86400
-WITH_RESULT = (DossierStatus.RESULT_READY, DossierStatus.RETURNED)
-TIMED = (*WITH_RESULT, DossierStatus.STOPPED)
 
 
 @dataclass(frozen=True)
@@ -54,80 +63,74 @@ class ServiceQuality:
     on_time_target: float = ON_TIME_TARGET
 
 
-def _in(query: Query, values) -> str:
-    return "(" + ", ".join(query.param(str(value)) for value in values) + ")"
-
-
-async def service_quality(scope: Scope, now: datetime | None = None) -> ServiceQuality:
+async def service_quality(scope: Scope, now: datetime | None = None, live: bool | None = None) -> ServiceQuality:
+    """The figures of `scope`; `live` forces reading the source rows (default: only for a procedure)."""
     now = now or datetime.now(UTC)
-    dossier_row, rating_row = await asyncio.gather(_dossier_figures(scope, now), _rating_figures(scope))
-    ratings = rating_row["ratings"] or 0
-    happy = (rating_row["very_satisfied"] or 0) + (rating_row["satisfied"] or 0)
-    timed = dossier_row["timed"] or 0
-    finished_with_time = dossier_row["with_working_time"] or 0
+    if live is None:
+        live = scope.procedure_id is not None
+    if not live:
+        await refresh()
+    dossiers, ratings, open_late = await asyncio.gather(
+        _dossier_figures(scope, live), _rating_figures(scope, live), _open_overdue(scope, now)
+    )
+    dossiers = {name: int(dossiers[name] or 0) for name in DOSSIER_COLUMNS}
+    ratings = {name: int(ratings[name] or 0) for name in RATING_COLUMNS}
+    timed, with_time = dossiers["timed"], dossiers["with_working_time"]
     return ServiceQuality(
-        dossiers=dossier_row["dossiers"] or 0,
-        online_rate=ratio(dossier_row["online"], dossier_row["dossiers"]),
+        dossiers=dossiers["dossiers"],
+        online_rate=ratio(dossiers["online"], dossiers["dossiers"]),
         timed_dossiers=timed,
-        on_time_rate=ratio(dossier_row["on_time"], timed),
-        early_rate=ratio(dossier_row["early"], timed),
-        overdue_count=dossier_row["overdue"] or 0,
-        fee_dossiers=dossier_row["fee_dossiers"] or 0,
-        cashless_rate=ratio(dossier_row["cashless"], dossier_row["fee_dossiers"]),
-        average_working_days=(
-            float(dossier_row["working_seconds"]) / finished_with_time / SECONDS_PER_DAY if finished_with_time else None
-        ),
-        ratings=ratings,
-        very_satisfied=rating_row["very_satisfied"] or 0,
-        satisfied=rating_row["satisfied"] or 0,
-        dissatisfied=rating_row["dissatisfied"] or 0,
-        satisfaction_index=ratio(happy, ratings),
-        criteria={
-            name: float(rating_row[name]) if rating_row[name] is not None else None
-            for name in ("staff_attitude", "processing_time", "clarity", "facilities")
-        },
+        on_time_rate=ratio(dossiers["on_time"], timed),
+        early_rate=ratio(dossiers["early"], timed),
+        overdue_count=dossiers["finished_late"] + open_late,
+        fee_dossiers=dossiers["fee_dossiers"],
+        cashless_rate=ratio(dossiers["cashless"], dossiers["fee_dossiers"]),
+        average_working_days=dossiers["working_seconds"] / with_time / SECONDS_PER_DAY if with_time else None,
+        ratings=ratings["ratings"],
+        very_satisfied=ratings["very_satisfied"],
+        satisfied=ratings["satisfied"],
+        dissatisfied=ratings["dissatisfied"],
+        satisfaction_index=ratio(ratings["very_satisfied"] + ratings["satisfied"], ratings["ratings"]),
+        criteria={name: ratio(ratings[f"{name}_sum"], ratings[f"{name}_count"]) for name in CRITERIA},
     )
 
 
-async def _dossier_figures(scope: Scope, now: datetime) -> dict:
+def _rollup_sums(q: Query, table: str, columns: tuple[str, ...], scope: Scope) -> str:
+    conditions = [f"day >= {q.param(scope.period.first)}", f"day <= {q.param(scope.period.last)}"]
+    if scope.centre_id is not None:
+        conditions.append(f"centre_id = {q.param(scope.centre_id)}")
+    sums = ", ".join(f"SUM({name}) AS {name}" for name in columns)
+    return f"SELECT {sums} FROM {table} WHERE {' AND '.join(conditions)}"
+
+
+async def _dossier_figures(scope: Scope, live: bool) -> dict:
     q = new_query()
-    timed = f"d.status IN {_in(q, TIMED)}"  # these statuses always have finished_at
-    with_result = f"d.status IN {_in(q, WITH_RESULT)}"
+    if not live:
+        return (await q.rows(_rollup_sums(q, "dossier_day", DOSSIER_COLUMNS, scope)))[0]
     sql = f"""
-        SELECT
-            COUNT(*) AS dossiers,
-            COUNT(*) FILTER (WHERE d.submitted_online) AS online,
-            COUNT(d.due_at) FILTER (WHERE {timed}) AS timed,
-            COUNT(*) FILTER (WHERE {timed} AND d.finished_at <= d.due_at) AS on_time,
-            COUNT(*) FILTER (WHERE {timed} AND {q.local_date("d.finished_at")} < {q.local_date("d.due_at")}) AS early,
-            COUNT(*) FILTER (WHERE {overdue_condition(q, now)}) AS overdue,
-            COUNT(*) FILTER (WHERE {with_result} AND d.fee_vnd > 0) AS fee_dossiers,
-            COUNT(paid.dossier_id) FILTER (WHERE {with_result} AND d.fee_vnd > 0) AS cashless,
-            SUM(d.working_seconds_taken) FILTER (WHERE {with_result}) AS working_seconds,
-            COUNT(d.working_seconds_taken) FILTER (WHERE {with_result}) AS with_working_time
-        FROM dossier d
-        LEFT JOIN (
-            SELECT DISTINCT p.dossier_id FROM payment p WHERE p.status = {q.param(PaymentStatus.SUCCEEDED.value)}
-        ) paid ON paid.dossier_id = d.id
+        SELECT {dossier_measures(q)}
+        FROM dossier d {paid_join(q)}
         WHERE {scope_filter(q, scope, "d", "submitted_at", "handling_centre_id")}
     """
     return (await q.rows(sql))[0]
 
 
-async def _rating_figures(scope: Scope) -> dict:
+async def _rating_figures(scope: Scope, live: bool) -> dict:
     q = new_query()
-    levels = {level: q.param(level.value) for level in RatingLevel}
+    if not live:
+        return (await q.rows(_rollup_sums(q, "rating_day", RATING_COLUMNS, scope)))[0]
     sql = f"""
-        SELECT
-            COUNT(*) AS ratings,
-            COUNT(*) FILTER (WHERE r.level = {levels[RatingLevel.VERY_SATISFIED]}) AS very_satisfied,
-            COUNT(*) FILTER (WHERE r.level = {levels[RatingLevel.SATISFIED]}) AS satisfied,
-            COUNT(*) FILTER (WHERE r.level = {levels[RatingLevel.DISSATISFIED]}) AS dissatisfied,
-            AVG(r.staff_attitude) AS staff_attitude,
-            AVG(r.processing_time) AS processing_time,
-            AVG(r.clarity) AS clarity,
-            AVG(r.facilities) AS facilities
+        SELECT {rating_measures(q)}
         FROM rating r
         WHERE {scope_filter(q, scope, "r", "created_at", "centre_id")}
     """
     return (await q.rows(sql))[0]
+
+
+async def _open_overdue(scope: Scope, now: datetime) -> int:
+    q = new_query()
+    sql = f"""
+        SELECT COUNT(*) AS n FROM dossier d
+        WHERE {open_overdue(q, now)} AND {scope_filter(q, scope, "d", "submitted_at", "handling_centre_id")}
+    """
+    return (await q.rows(sql))[0]["n"]

@@ -12,6 +12,26 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.CreateModel(
+            name='DossierDay',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('day', fields.DateField(description='Local submission date')),
+                ('centre', fields.ForeignKeyField('models.Centre', source_field='centre_id', db_constraint=True, to_field='id', related_name='dossier_days', on_delete=OnDelete.CASCADE)),
+                ('dossiers', fields.IntField()),
+                ('online', fields.IntField()),
+                ('timed', fields.IntField(description='Finished with a result or stopped, with a due date')),
+                ('on_time', fields.IntField()),
+                ('early', fields.IntField()),
+                ('finished_late', fields.IntField()),
+                ('fee_dossiers', fields.IntField(description='With a fee and a result')),
+                ('cashless', fields.IntField(description='Of those, with a succeeded payment')),
+                ('working_seconds', fields.BigIntField(description='Sum over dossiers with a result')),
+                ('with_working_time', fields.IntField()),
+            ],
+            options={'table': 'dossier_day', 'app': 'models', 'unique_together': (('day', 'centre'),), 'pk_attr': 'id', 'table_description': 'Figures of the dossiers submitted on one local date and handled by one centre.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='Rating',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -31,7 +51,39 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('updated_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'rating', 'app': 'models', 'indexes': [Index(fields=['centre_id', 'created_at']), Index(fields=['created_at', 'level']), Index(fields=['procedure_id', 'created_at'])], 'pk_attr': 'id', 'table_description': 'How satisfied a citizen was with one dossier, once per dossier.'},
+            options={'table': 'rating', 'app': 'models', 'indexes': [Index(fields=['centre_id', 'created_at']), Index(fields=['created_at', 'level']), Index(fields=['procedure_id', 'created_at']), Index(fields=['updated_at'])], 'pk_attr': 'id', 'table_description': 'How satisfied a citizen was with one dossier, once per dossier.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='RatingDay',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('day', fields.DateField(description='Local date the rating was given')),
+                ('centre', fields.ForeignKeyField('models.Centre', source_field='centre_id', db_constraint=True, to_field='id', related_name='rating_days', on_delete=OnDelete.CASCADE)),
+                ('ratings', fields.IntField()),
+                ('very_satisfied', fields.IntField()),
+                ('satisfied', fields.IntField()),
+                ('dissatisfied', fields.IntField()),
+                ('staff_attitude_sum', fields.IntField()),
+                ('staff_attitude_count', fields.IntField()),
+                ('processing_time_sum', fields.IntField()),
+                ('processing_time_count', fields.IntField()),
+                ('clarity_sum', fields.IntField()),
+                ('clarity_count', fields.IntField()),
+                ('facilities_sum', fields.IntField()),
+                ('facilities_count', fields.IntField()),
+            ],
+            options={'table': 'rating_day', 'app': 'models', 'unique_together': (('day', 'centre'),), 'pk_attr': 'id', 'table_description': "Ratings given on one local date about one centre's dossiers, with score sums for the averages."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='RollupState',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('refreshed_until', fields.DatetimeField(null=True, description='Changes before this moment are rolled up', auto_now=False, auto_now_add=False)),
+                ('refreshing_since', fields.DatetimeField(null=True, description='A refresh claimed at this moment is running', auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'rollup_state', 'app': 'models', 'pk_attr': 'id', 'table_description': 'The single row recording how far the roll-ups are refreshed and who is refreshing them.'},
             bases=['Model'],
         ),
         ops.AddField(
@@ -50,5 +102,13 @@ class Migration(migrations.Migration):
         ops.AddIndex(
             model_name='Dossier',
             index=Index(fields=['procedure_id', 'submitted_at']),
+        ),
+        ops.AddIndex(
+            model_name='Dossier',
+            index=Index(fields=['finished_at', 'submitted_at']),
+        ),
+        ops.AddIndex(
+            model_name='Dossier',
+            index=Index(fields=['updated_at']),
         ),
     ]

@@ -45,4 +45,9 @@ class Rating(Model):
 
     class Meta:
         table = "rating"
-        indexes = [("centre_id", "created_at"), ("created_at", "level"), ("procedure_id", "created_at")]
+        indexes = [
+            ("centre_id", "created_at"),
+            ("created_at", "level"),
+            ("procedure_id", "created_at"),
+            ("updated_at",),
+        ]

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from app.dossiers.models import Dossier, DossierStatus
 from app.errors import DomainError, ErrorCode
+from app.insights.models import RollupState
+from app.insights import rollup
+from app.insights.rollup import refresh
 from app.insights.service_quality import service_quality
 from app.insights.sql import Period, Scope
-from tests.insights.dataset import NOW, build_dataset
+from payments.models import Payment, PaymentStatus
+from tests.insights.dataset import DAY, NOW, build_dataset, local
 
 OCTOBER = Period(date(2026, 10, 1), date(2026, 10, 31))
 
@@ -75,3 +80,41 @@ def test_period_rules():
         with pytest.raises(DomainError) as error:
             Period.of(first, last)
         assert error.value.code is ErrorCode.INVALID_PERIOD
+
+
+async def test_rollups_agree_with_the_source_rows_and_follow_changes(cast, monkeypatch):
+    monkeypatch.setattr(rollup, "MARGIN", timedelta(0))  # only rows changed after the last refresh are rebuilt
+    data = await build_dataset(cast.citizen.id)
+    for scope in (Scope(OCTOBER), Scope(OCTOBER, centre_id=data.ha_long.id)):
+        assert await service_quality(scope, now=NOW) == await service_quality(scope, now=NOW, live=True)
+
+    # After the refresh, dossier 6 finishes late and dossier 2's fee is paid by card.
+    await Dossier.filter(id=data.dossiers[6].id).update(
+        status=DossierStatus.RETURNED,
+        finished_at=local(10, 27),
+        working_seconds_taken=9 * DAY,
+        updated_at=datetime.now(UTC),
+    )
+    await Payment.create(
+        dossier=data.dossiers[2],
+        gateway="stripe",
+        gateway_reference="pi_2",
+        amount_vnd=50000,
+        status=PaymentStatus.SUCCEEDED,
+        paid_at=datetime.now(UTC),
+    )
+    changed = await service_quality(Scope(OCTOBER, centre_id=data.ha_long.id), now=NOW)
+    assert changed == await service_quality(Scope(OCTOBER, centre_id=data.ha_long.id), now=NOW, live=True)
+    assert changed.timed_dossiers == 6 and changed.on_time_rate == pytest.approx(4 / 6)
+    assert changed.overdue_count == 3  # 6 moved from open-overdue to finished late
+    assert changed.fee_dossiers == 4 and changed.cashless_rate == pytest.approx(3 / 4)  # 6 (cash) and 2 (now paid)
+    assert changed.average_working_days == pytest.approx((3 + 5 + 6 + 0.5 + 9) / 5)
+
+
+async def test_a_refresh_already_running_is_not_repeated(cast):
+    await build_dataset(cast.citizen.id)
+    assert await refresh() is True
+    await RollupState.filter(id=1).update(refreshing_since=datetime.now(UTC))
+    assert await refresh() is False
+    await RollupState.filter(id=1).update(refreshing_since=datetime.now(UTC) - timedelta(minutes=11))
+    assert await refresh() is True  # an abandoned claim expires
