@@ -8,8 +8,8 @@ import pytest
 
 from app.dossiers.models import Dossier, DossierStatus
 from app.errors import DomainError, ErrorCode
-from app.insights.models import RollupState
 from app.insights import rollup
+from app.insights.models import RollupState
 from app.insights.rollup import refresh
 from app.insights.service_quality import service_quality
 from app.insights.sql import Period, Scope
