@@ -69,7 +69,7 @@ class Dossier(Model):
             ("submitted_at",),
             ("handling_centre_id", "submitted_at"),
             ("procedure_id", "submitted_at"),
-            ("finished_at", "submitted_at"),
+            ("finished_at", "submitted_at", "handling_centre_id", "due_at", "paused_remaining_seconds"),
             ("updated_at",),
         ]
 

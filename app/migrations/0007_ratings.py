@@ -105,7 +105,7 @@ class Migration(migrations.Migration):
         ),
         ops.AddIndex(
             model_name='Dossier',
-            index=Index(fields=['finished_at', 'submitted_at']),
+            index=Index(fields=['finished_at', 'submitted_at', 'handling_centre_id', 'due_at', 'paused_remaining_seconds']),
         ),
         ops.AddIndex(
             model_name='Dossier',

@@ -120,7 +120,7 @@ def synthetic_appointment(rng: random.Random, dossier: Dossier) -> Appointment |
     )
 
 
-def synthetic_payment(rng: random.Random, dossier: Dossier) -> Payment | None:
+def synthetic_payment(rng: random.Random, dossier: Dossier, now: datetime) -> Payment | None:
     """A successful card payment of a fee-bearing dossier that got its result, for a share of them."""
     if not dossier.fee_vnd or dossier.received_at is None or rng.random() >= CASHLESS_SHARE:
         return None
@@ -130,5 +130,5 @@ def synthetic_payment(rng: random.Random, dossier: Dossier) -> Payment | None:
         gateway_reference=f"synthetic_{dossier.id}",
         amount_vnd=dossier.fee_vnd,
         status=PaymentStatus.SUCCEEDED,
-        paid_at=dossier.received_at + timedelta(hours=rng.uniform(0.1, 24)),
+        paid_at=min(dossier.received_at + timedelta(hours=rng.uniform(0.1, 24)), now),
     )

@@ -157,7 +157,7 @@ class _Rows:
             rating = synthetic_rating(rng, dossier, manager_id)
             if rating is not None and rating.created_at < now:
                 self.ratings.append(rating)
-            payment = synthetic_payment(rng, dossier)
+            payment = synthetic_payment(rng, dossier, now)
             if payment is not None:
                 self.payments.append(payment)
         if (appointment := synthetic_appointment(rng, dossier)) is not None:

@@ -56,6 +56,7 @@ async def test_synthetic_surroundings_follow_the_rules_and_patterns(app, cast):
     assert levels[RatingLevel.DISSATISFIED] < 0.05 * len(ratings) < levels[RatingLevel.SATISFIED]
     payments = await Payment.all()
     assert payments and all(p.status is PaymentStatus.SUCCEEDED and dossiers[p.dossier_id].fee_vnd for p in payments)
+    assert all(p.paid_at <= datetime(2026, 6, 1, tzinfo=UTC) for p in payments)  # nothing in the future
     appointments = await Appointment.all()
     assert appointments and not any(dossiers[a.dossier_id].submitted_online for a in appointments)
 
