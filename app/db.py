@@ -17,6 +17,8 @@ MODEL_MODULES = [
     "app.accounts.models",
     "app.dossiers.models",
     "app.appointments.models",
+    "app.ratings.models",
+    "app.insights.models",
     "notifications.models",
     "payments.models",
 ]

@@ -63,6 +63,14 @@ class ErrorCode(StrEnum):
     FEE_ITEM_NOT_FOUND = "FEE_ITEM_NOT_FOUND"
     INVALID_DATE_RANGE = "INVALID_DATE_RANGE"
     PAYMENT_SIMULATION_UNAVAILABLE = "PAYMENT_SIMULATION_UNAVAILABLE"
+    RATING_NOT_OPEN = "RATING_NOT_OPEN"
+    RATING_LOCKED = "RATING_LOCKED"
+    INVALID_SCORE = "INVALID_SCORE"
+    RATING_NOT_FOUND = "RATING_NOT_FOUND"
+    RATING_ALREADY_ANSWERED = "RATING_ALREADY_ANSWERED"
+    INVALID_RESPONSE = "INVALID_RESPONSE"
+    INVALID_PERIOD = "INVALID_PERIOD"
+    INVALID_FORECAST_DAYS = "INVALID_FORECAST_DAYS"
 
 
 MESSAGES: dict[ErrorCode, dict[str, str]] = {
@@ -285,6 +293,38 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
     ErrorCode.PAYMENT_SIMULATION_UNAVAILABLE: {
         "vi": "Chỉ mô phỏng được thanh toán khi chưa cấu hình khóa Stripe.",
         "en": "Payments can only be simulated when no Stripe key is configured.",
+    },
+    ErrorCode.RATING_NOT_OPEN: {
+        "vi": "Chỉ đánh giá được hồ sơ đã có kết quả hoặc đã trả kết quả.",
+        "en": "A dossier can be rated once its result is ready or returned.",
+    },
+    ErrorCode.RATING_LOCKED: {
+        "vi": "Chỉ sửa được đánh giá trong vòng {days} ngày.",
+        "en": "A rating can be changed for {days} days only.",
+    },
+    ErrorCode.INVALID_SCORE: {
+        "vi": "Điểm mỗi tiêu chí phải từ 1 đến 5.",
+        "en": "Each criterion's score must be 1 to 5.",
+    },
+    ErrorCode.RATING_NOT_FOUND: {
+        "vi": "Không tìm thấy đánh giá.",
+        "en": "The rating was not found.",
+    },
+    ErrorCode.RATING_ALREADY_ANSWERED: {
+        "vi": "Đánh giá này đã được trả lời.",
+        "en": "This rating has already been answered.",
+    },
+    ErrorCode.INVALID_RESPONSE: {
+        "vi": "Nội dung trả lời phải có từ 1 đến 2000 ký tự.",
+        "en": "The answer must be 1 to 2000 characters long.",
+    },
+    ErrorCode.INVALID_PERIOD: {
+        "vi": "Khoảng thời gian không hợp lệ: ngày bắt đầu không sau ngày kết thúc, tối đa {max_days} ngày.",
+        "en": "Invalid period: the start is not after the end, at most {max_days} days.",
+    },
+    ErrorCode.INVALID_FORECAST_DAYS: {
+        "vi": "Số ngày dự báo phải từ 1 đến {max_days}.",
+        "en": "Forecast days must be 1 to {max_days}.",
     },
 }
 

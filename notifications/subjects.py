@@ -16,6 +16,7 @@ from app.appointments.reminders import parse_appointment_reminder_subject
 from app.catalogue.models import Centre, Procedure
 from app.dossiers.lifecycle import FINISHED, STATUS_LABELS
 from app.dossiers.models import Dossier, DossierStatus, SupplementRequest
+from app.ratings.models import Rating
 from app.working_days import LOCAL_TZ, TimeLeft, add_working_time
 from notifications.models import Reminder, ReminderKind
 from notifications.templates import amount
@@ -97,6 +98,20 @@ def _dossier_still(status_check: Callable[[Reminder, Dossier], bool]):
 def _updated_still_current(reminder: Reminder, dossier: Dossier) -> bool:
     """A status-change notice is worth sending until the dossier has moved on again."""
     return dossier.status == reminder.params.get("status")
+
+
+_returned = _dossier_still(lambda r, d: d.status == DossierStatus.RETURNED)
+
+
+async def _rating_prompts(reminders: list[Reminder], now: datetime) -> dict[int, Delivery]:
+    """Returned dossiers not rated yet."""
+    rated = set(
+        await Rating.filter(dossier_id__in=[subject_id(r.subject) for r in reminders]).values_list(
+            "dossier_id", flat=True
+        )
+    )
+    unrated = [r for r in reminders if subject_id(r.subject) not in rated]
+    return await _returned(unrated, now) if unrated else {}
 
 
 async def _supplements(reminders: list[Reminder], now: datetime) -> dict[int, Delivery]:
@@ -194,7 +209,7 @@ LOADERS: dict[ReminderKind, Loader] = {
     ReminderKind.DOSSIER_UPDATED: _dossier_still(_updated_still_current),
     ReminderKind.RESULT_READY: _dossier_still(lambda r, d: d.status == DossierStatus.RESULT_READY),
     ReminderKind.PAYMENT_PENDING: _dossier_still(lambda r, d: d.status == DossierStatus.PAYMENT_REQUESTED),
-    ReminderKind.RATING_PROMPT: _dossier_still(lambda r, d: d.status == DossierStatus.RETURNED),
+    ReminderKind.RATING_PROMPT: _rating_prompts,
     ReminderKind.SUPPLEMENT_DUE_2D: _supplements,
     ReminderKind.SUPPLEMENT_DUE_1D: _supplements,
     ReminderKind.APPOINTMENT_24H: _appointments,

@@ -29,8 +29,10 @@ from app.api.dossiers import DossiersMutation, DossiersQuery, DossiersSubscripti
 from app.api.errors import ApiErrorCode
 from app.api.extensions import CodedErrors, FreshLoaders, is_unexpected
 from app.api.geo import GeoQuery
+from app.api.insights import InsightsQuery
 from app.api.notifications import NotificationsMutation, NotificationsQuery, NotificationsSubscription
 from app.api.payments import PaymentSimulationMutation, PaymentsMutation, PaymentsQuery
+from app.api.ratings import RatingsMutation, RatingsQuery
 from app.settings import Settings
 
 logger = logging.getLogger("app.api")
@@ -41,7 +43,15 @@ CACHE_SIZE = 1024
 
 @strawberry.type(description="Everything the app can read.")
 class Query(
-    AccountsQuery, AppointmentsQuery, CatalogueQuery, DossiersQuery, GeoQuery, NotificationsQuery, PaymentsQuery
+    AccountsQuery,
+    AppointmentsQuery,
+    CatalogueQuery,
+    DossiersQuery,
+    GeoQuery,
+    NotificationsQuery,
+    PaymentsQuery,
+    RatingsQuery,
+    InsightsQuery,
 ):
     @strawberry.field(description="Any object by its global ID (null when unknown or not visible to you).")
     async def node(
@@ -54,7 +64,9 @@ class Query(
 
 
 @strawberry.type(description="Everything the app can change.")
-class Mutation(AccountsMutation, AppointmentsMutation, DossiersMutation, NotificationsMutation, PaymentsMutation):
+class Mutation(
+    AccountsMutation, AppointmentsMutation, DossiersMutation, NotificationsMutation, PaymentsMutation, RatingsMutation
+):
     pass
 
 

@@ -54,12 +54,24 @@ class Dossier(Model):
     paused_at = fields.DatetimeField(null=True, description="Clock stopped (supplement requested) since")
     paused_remaining_seconds = fields.BigIntField(null=True, description="Working seconds left when paused")
     finished_at = fields.DatetimeField(null=True, description="Result ready, or closed without a result")
+    working_seconds_taken = fields.BigIntField(
+        null=True, description="Working time from receipt to finish, set when the dossier finishes"
+    )
     version = fields.IntField(default=1, description="Incremented by every transition (optimistic locking)")
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:
         table = "dossier"
-        indexes = [("handling_centre_id", "status"), ("received_centre_id", "status"), ("citizen_id", "submitted_at")]
+        indexes = [
+            ("handling_centre_id", "status"),
+            ("received_centre_id", "status"),
+            ("citizen_id", "submitted_at"),
+            ("submitted_at",),
+            ("handling_centre_id", "submitted_at"),
+            ("procedure_id", "submitted_at"),
+            ("finished_at", "submitted_at", "handling_centre_id", "due_at", "paused_remaining_seconds"),
+            ("updated_at",),
+        ]
 
 
 class DossierEvent(Model):

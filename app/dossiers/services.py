@@ -255,8 +255,10 @@ class DossierService:
             remaining = dossier.paused_remaining_seconds
             if target is DossierStatus.PROCESSING and remaining is not None:
                 changes["due_at"] = add_working_time(working_start(now), timedelta(seconds=remaining))
-        if target in FINISHED:
+        if target in FINISHED and dossier.finished_at is None:  # RETURNED keeps the moment the result was ready
             changes["finished_at"] = now
+            if dossier.received_at is not None:
+                changes["working_seconds_taken"] = int(working_time_between(dossier.received_at, now).total_seconds())
         return changes
 
     @staticmethod

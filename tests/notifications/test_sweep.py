@@ -13,6 +13,8 @@ from app.appointments.reminders import appointment_reminder_subject
 from app.catalogue.models import Procedure
 from app.dossiers.models import ActorKind, DossierStatus
 from app.dossiers.services import Actor
+from app.ratings.models import RatingLevel
+from app.ratings.services import CriterionScores, rate_dossier
 from app.sms import HttpSmsSender
 from app.working_days import LOCAL_TZ, add_working_time
 from notifications import outbox
@@ -294,3 +296,29 @@ async def test_a_replayed_source_schedules_once(cast):
 
     [reminder] = await Reminder.filter(subject="dossier:1")
     assert reminder.state is ReminderState.SENT and reminder.due_at == due
+
+
+@pytest.mark.parametrize("rated_first", [False, True])
+async def test_a_returned_dossier_asks_for_a_rating_unless_already_rated(app, cast, dossier, sweep, push, rated_first):
+    await _no_quiet_hours(cast.citizen)
+    await _device(cast.citizen)
+    dossiers = app.state.services.dossiers
+    for status in (
+        DossierStatus.RECEIVED,
+        DossierStatus.PROCESSING,
+        DossierStatus.RESULT_READY,
+        DossierStatus.RETURNED,
+    ):
+        dossier = await dossiers.change_status(dossier, status, _staff(cast))
+    prompt = await Reminder.get(kind=ReminderKind.RATING_PROMPT)
+    assert prompt.due_at > datetime.now(UTC) + timedelta(minutes=59)  # an hour after the return
+    if rated_first:
+        await rate_dossier(cast.citizen.id, dossier.code, RatingLevel.SATISFIED, CriterionScores(), "")
+    await Reminder.exclude(id=prompt.id).update(state=ReminderState.CANCELLED)
+    await _make_due(ReminderKind.RATING_PROMPT)
+
+    await sweep.run()
+
+    prompts = [m for m in push.sent if m.data["kind"] == "RATING_PROMPT"]
+    assert (await Reminder.get(id=prompt.id)).state is (ReminderState.SKIPPED if rated_first else ReminderState.SENT)
+    assert [m.deep_link for m in prompts] == ([] if rated_first else [f"dossier/{dossier.code}"])

@@ -1,0 +1,1 @@
+"""Service-quality analytics over dossiers, ratings, payments and appointments, aggregated in SQL."""

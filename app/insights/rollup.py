@@ -1,0 +1,125 @@
+"""Keeping the daily roll-ups fresh: rebuild the days whose source rows changed since the last refresh.
+
+A refresh is claimed with a conditional UPDATE of the single `rollup_state` row, so concurrent readers never rebuild
+the same days at once (the loser reads the roll-ups as they are, at most one refresh behind). Changed days are found
+through indexed timestamps: `dossier.updated_at` (every transition sets it), `payment.paid_at` and
+`rating.updated_at`. The watermark trails the refresh's start by `MARGIN`, so a change committed by a transaction
+that began up to that long before the refresh is still picked up next time. More than `MAX_DAYS` changed days, or
+no watermark yet, rebuild everything.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from app.insights.measures import DOSSIER_COLUMNS, RATING_COLUMNS, dossier_measures, paid_join, rating_measures
+from app.insights.models import RollupState
+from app.insights.sql import Query, as_date, new_query
+from app.working_days import LOCAL_TZ
+
+MARGIN = timedelta(seconds=60)
+CLAIM_EXPIRES = timedelta(minutes=10)
+MAX_DAYS = 60
+STATE_ID = 1
+
+
+async def refresh(now: datetime | None = None) -> bool:
+    """Bring the roll-ups up to date; False when another refresh is already running."""
+    now = now or datetime.now(UTC)
+    if not await _claim(now):
+        return False
+    try:
+        state = await RollupState.get(id=STATE_ID)
+        since = state.refreshed_until
+        dossier_days = None if since is None else await _changed_days(_dossier_changes, since)
+        rating_days = None if since is None else await _changed_days(_rating_changes, since)
+        async with in_transaction() as connection:
+            if dossier_days is None or dossier_days:
+                await _rebuild(connection, "dossier_day", DOSSIER_COLUMNS, dossier_days, _dossier_source)
+            if rating_days is None or rating_days:
+                await _rebuild(connection, "rating_day", RATING_COLUMNS, rating_days, _rating_source)
+            await (
+                RollupState.filter(id=STATE_ID)
+                .using_db(connection)
+                .update(refreshed_until=now - MARGIN, refreshing_since=None)
+            )
+    except BaseException:
+        await RollupState.filter(id=STATE_ID).update(refreshing_since=None)
+        raise
+    return True
+
+
+async def _claim(now: datetime) -> bool:
+    free = Q(refreshing_since__isnull=True) | Q(refreshing_since__lt=now - CLAIM_EXPIRES)
+    if await RollupState.filter(free, id=STATE_ID).update(refreshing_since=now):
+        return True
+    try:
+        await RollupState.create(id=STATE_ID, refreshing_since=now)
+        return True
+    except IntegrityError:
+        return False  # it exists and someone else holds it
+
+
+async def _changed_days(source, since: datetime) -> set[date] | None:
+    """Local dates whose roll-up rows are stale, None when there are too many to rebuild one by one."""
+    q = new_query()
+    rows = await q.rows(source(q, since))
+    days = {as_date(row["day"]) for row in rows}
+    return None if len(days) > MAX_DAYS else days
+
+
+def _dossier_changes(q: Query, since: datetime) -> str:
+    day = q.local_date("d.submitted_at")
+    marker = q.param(since)
+    return f"""
+        SELECT DISTINCT {day} AS day FROM dossier d WHERE d.updated_at >= {marker}
+        UNION
+        SELECT DISTINCT {day} AS day FROM payment p JOIN dossier d ON d.id = p.dossier_id WHERE p.paid_at >= {marker}
+    """
+
+
+def _rating_changes(q: Query, since: datetime) -> str:
+    return f"SELECT DISTINCT {q.local_date('r.created_at')} AS day FROM rating r WHERE r.updated_at >= {q.param(since)}"
+
+
+def _dossier_source(q: Query, days_condition: str) -> str:
+    day = q.local_date("d.submitted_at")
+    return f"""
+        SELECT {day} AS day, d.handling_centre_id, {dossier_measures(q)}
+        FROM dossier d {paid_join(q)}
+        {days_condition.format(column="d.submitted_at")}
+        GROUP BY {day}, d.handling_centre_id
+    """
+
+
+def _rating_source(q: Query, days_condition: str) -> str:
+    day = q.local_date("r.created_at")
+    return f"""
+        SELECT {day} AS day, r.centre_id, {rating_measures(q)}
+        FROM rating r
+        {days_condition.format(column="r.created_at")}
+        GROUP BY {day}, r.centre_id
+    """
+
+
+async def _rebuild(connection, table: str, columns: tuple[str, ...], days: set[date] | None, source) -> None:
+    """Replace the rows of `days` (all rows when None) with fresh aggregates."""
+    delete, insert = new_query(), new_query()
+    if days is None:
+        delete_sql, condition = f"DELETE FROM {table}", ""
+    else:
+        ordered = sorted(days)
+        delete_sql = f"DELETE FROM {table} WHERE day IN ({', '.join(delete.param(day) for day in ordered)})"
+        condition = "WHERE " + " OR ".join(_day_range(insert, day) for day in ordered)
+    insert_sql = f"INSERT INTO {table} (day, centre_id, {', '.join(columns)}) {source(insert, condition)}"
+    await connection.execute_query(delete_sql, delete.values)
+    await connection.execute_query(insert_sql, insert.values)
+
+
+def _day_range(q: Query, day: date) -> str:
+    start = datetime.combine(day, time(0), LOCAL_TZ)
+    return f"({{column}} >= {q.param(start)} AND {{column}} < {q.param(start + timedelta(days=1))})"
