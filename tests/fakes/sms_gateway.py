@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.fakes.http_thread import serving
 
 TOKEN = "sms-test-token"
 
@@ -48,11 +49,5 @@ def _handler(state: SmsGatewayState) -> type[BaseHTTPRequestHandler]:
 def sms_gateway() -> Iterator[tuple[str, SmsGatewayState]]:
     """Serve the fake gateway on a free port; yields its URL and its recorded state."""
     state = SmsGatewayState()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/send", state
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_handler(state)) as url:
+        yield f"{url}/send", state
