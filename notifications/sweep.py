@@ -157,7 +157,10 @@ class Sweep:
         citizen_ids = set(citizens)
         staff_ids = {i for p in plans for i in p.delivery.staff_ids}
         preferences = await preferences_for(citizen_ids)
-        owned = await Device.filter(Q(citizen_id__in=citizen_ids) | Q(staff_id__in=staff_ids))
+        tokens: dict[tuple[str, int], list[str]] = {}
+        for device in await Device.filter(Q(citizen_id__in=citizen_ids) | Q(staff_id__in=staff_ids)):
+            owner = ("citizen", device.citizen_id) if device.citizen_id else ("staff", device.staff_id)
+            tokens.setdefault(owner, []).append(device.token)
         unread = await _unread_counts(citizen_ids)
         deferred = []
         for plan in plans:
@@ -175,13 +178,13 @@ class Sweep:
                     deferred.append(plan)
                     continue
                 text = render(reminder.kind, citizen.locale, delivery.values)
-                tokens = [d.token for d in owned if d.citizen_id == citizen_id]
-                plan.messages += [_message(reminder, delivery, text, t, unread.get(citizen_id)) for t in tokens]
-                if not tokens and template.deadline_critical:
+                phones = tokens.get(("citizen", citizen_id), [])
+                plan.messages += [_message(reminder, delivery, text, t, unread.get(citizen_id)) for t in phones]
+                if not phones and template.deadline_critical:
                     plan.sms.append((citizen.phone, text.sms()))
             for staff_id in delivery.staff_ids:
                 text = render(reminder.kind, "vi", delivery.values)
-                plan.messages += [_message(reminder, delivery, text, d.token) for d in owned if d.staff_id == staff_id]
+                plan.messages += [_message(reminder, delivery, text, t) for t in tokens.get(("staff", staff_id), [])]
         counts["deferred"] += len(deferred)
         return deferred
 
