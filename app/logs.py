@@ -47,6 +47,8 @@ def configure_logging(level: str, fmt: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # APScheduler logs every run of every job at INFO: once a second for the sweep. Its warnings (missed runs) stay.
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, root.level))
 
 
 class RequestIdMiddleware:
