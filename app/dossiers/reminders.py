@@ -16,11 +16,14 @@ SUPPLEMENT_WARNINGS = ((ReminderKind.SUPPLEMENT_DUE_2D, 2), (ReminderKind.SUPPLE
 
 
 async def schedule_for(dossier: Dossier, event: DossierEvent, now: datetime) -> None:
-    """Tell the citizen about a change made by staff or the system, and schedule the reminders it implies."""
+    """Tell the citizen about a change staff made, and schedule the reminders it implies.
+
+    The system's only change (back to processing once paid) is told by the payment's own PAYMENT_RECEIVED notice.
+    """
     target, citizen_id = event.to_status, dossier.citizen_id  # type: ignore[attr-defined]
     if target is DossierStatus.RESULT_READY:
         await outbox.notify_now(ReminderKind.RESULT_READY, dossier_subject(dossier.id), citizen_id=citizen_id)
-    elif event.actor_kind is not ActorKind.CITIZEN:
+    elif event.actor_kind is ActorKind.STAFF:
         await outbox.notify_now(
             ReminderKind.DOSSIER_UPDATED,
             dossier_event_subject(dossier.id, event.id),

@@ -57,6 +57,8 @@ async def test_a_succeeded_event_records_the_payment_moves_the_dossier_issues_a_
     reminder = await Reminder.get(kind=ReminderKind.PAYMENT_RECEIVED)
     assert reminder.subject == f"payment:{payment.id}" and reminder.citizen_id == cast.citizen.id
     assert reminder.params == {"amountVnd": FEE, "receiptNumber": receipt.number, "dossierCode": dossier.code}
+    told = await Reminder.filter(kind=ReminderKind.DOSSIER_UPDATED, subject__endswith=f":event:{last.id}").count()
+    assert told == 0  # the payment's own notice says it: no second "moved on" notice
 
 
 async def test_a_bad_signature_gets_400_and_changes_nothing(client, payments, awaiting_fee, fake_stripe):
