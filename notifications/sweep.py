@@ -55,7 +55,7 @@ def _now() -> datetime:
 
 
 def retry_delay(attempts: int) -> timedelta:
-    """Exponential backoff with full jitter: up to 30 s, 60 s, 120 s ... capped at an hour."""
+    """Exponential backoff with jitter: between half and all of 30 s, 60 s, 120 s ... capped at an hour."""
     ceiling = min(RETRY_BASE * 2 ** max(attempts - 1, 0), RETRY_CAP)
     return timedelta(seconds=random.uniform(ceiling.total_seconds() / 2, ceiling.total_seconds()))
 
