@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from app.dossiers.lifecycle import FINISHED
+from app.dossiers.deadlines import due_within_a_working_day_condition
 from app.dossiers.models import Dossier
-from app.working_days import LOCAL_TZ, add_working_time, is_working_day
+from app.working_days import LOCAL_TZ, is_working_day
 from notifications import outbox
 from notifications.models import ReminderKind
 from notifications.subjects import digest_subject
@@ -17,12 +17,8 @@ async def schedule_staff_digests(now: datetime) -> int:
     today = now.astimezone(LOCAL_TZ).date()
     if not is_working_day(today):
         return 0
-    horizon = add_working_time(now, timedelta(days=1))
     centre_ids = await (
-        Dossier.filter(due_at__lte=horizon, paused_at=None)
-        .exclude(status__in=list(FINISHED))
-        .distinct()
-        .values_list("handling_centre_id", flat=True)
+        Dossier.filter(due_within_a_working_day_condition(now)).distinct().values_list("handling_centre_id", flat=True)
     )
     for centre_id in centre_ids:
         await outbox.schedule(

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from app.accounts.models import StaffMember
 from app.appointments.models import Appointment, AppointmentStatus
 from app.appointments.reminders import parse_appointment_reminder_subject
 from app.catalogue.models import Centre, Procedure
-from app.dossiers.lifecycle import FINISHED, STATUS_LABELS
+from app.dossiers.deadlines import due_within_a_working_day_condition
+from app.dossiers.lifecycle import STATUS_LABELS
 from app.dossiers.models import Dossier, DossierStatus, SupplementRequest
 from app.ratings.models import Rating
-from app.working_days import LOCAL_TZ, TimeLeft, add_working_time
+from app.working_days import LOCAL_TZ, TimeLeft
 from notifications.models import Reminder, ReminderKind
 from notifications.templates import amount
 
@@ -181,15 +182,13 @@ async def _from_params(reminders: list[Reminder], now: datetime) -> dict[int, De
 
 async def _staff_digests(reminders: list[Reminder], now: datetime) -> dict[int, Delivery]:
     """Each centre's open dossiers due within one working day, counted now, for its active staff."""
-    horizon = add_working_time(now, timedelta(days=1))
     deliveries = {}
     for reminder in reminders:
         centre = await Centre.get_or_none(id=reminder.centre_id)
         if centre is None:
             continue
         codes = await (
-            Dossier.filter(handling_centre_id=centre.id, due_at__lte=horizon, paused_at=None)
-            .exclude(status__in=list(FINISHED))
+            Dossier.filter(due_within_a_working_day_condition(now), handling_centre_id=centre.id)
             .order_by("due_at")
             .values_list("code", flat=True)
         )

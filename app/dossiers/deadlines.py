@@ -8,7 +8,7 @@ from tortoise.expressions import Q
 
 from app.dossiers.lifecycle import FINISHED
 from app.dossiers.models import Dossier, DossierStatus
-from app.working_days import LOCAL_TZ, TimeLeft
+from app.working_days import LOCAL_TZ, TimeLeft, add_working_time
 
 RESULT_STATUSES = (DossierStatus.RESULT_READY, DossierStatus.RETURNED)
 
@@ -51,3 +51,9 @@ def on_time_condition(now: datetime) -> Q:
     """SQL condition for unfinished dossiers with a due date that are not overdue."""
     running = Q(paused_remaining_seconds__isnull=True, due_at__gte=now)
     return (running | Q(paused_remaining_seconds__gte=0)) & ~Q(status__in=list(FINISHED))
+
+
+def due_within_a_working_day_condition(now: datetime) -> Q:
+    """SQL condition for unfinished dossiers whose running clock ends within one working day of `now` (or ended)."""
+    horizon = add_working_time(now, timedelta(days=1))
+    return Q(due_at__lte=horizon, paused_at=None) & ~Q(status__in=list(FINISHED))
