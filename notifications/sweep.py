@@ -46,8 +46,17 @@ class Plan:
 
     reminder: Reminder
     delivery: Delivery
+    texts: dict[tuple[str, int], Rendered] = field(default_factory=dict)  # ("citizen" | "staff", id) -> text
     messages: list[PushMessage] = field(default_factory=list)
     sms: list[tuple[str, str]] = field(default_factory=list)  # (phone, text)
+
+    def render_for(self, citizens: dict[int, Citizen]) -> None:
+        """Each recipient's text, once: in the citizen's language, Vietnamese for staff."""
+        kind, values = self.reminder.kind, self.delivery.values
+        for citizen_id in self.delivery.citizen_ids:
+            self.texts["citizen", citizen_id] = render(kind, citizens[citizen_id].locale, values)
+        for staff_id in self.delivery.staff_ids:
+            self.texts["staff", staff_id] = render(kind, "vi", values)
 
 
 def _now() -> datetime:
@@ -121,7 +130,9 @@ class Sweep:
         if not live:
             return counts
         citizens = {c.id: c for c in await Citizen.filter(id__in={i for p in live for i in p.delivery.citizen_ids})}
-        await self._store_in_inbox(live, citizens)
+        for plan in live:
+            plan.render_for(citizens)
+        await self._store_in_inbox(live)
         deferred = await self._plan(live, citizens, now, counts)
         sending = [p for p in live if p.messages or p.sms]
         await mark_sending([p.reminder for p in sending], now, self._lease)
@@ -129,20 +140,14 @@ class Sweep:
         await self._record(live, deferred, results, now, counts)
         return counts
 
-    async def _store_in_inbox(self, plans: list[Plan], citizens: dict[int, Citizen]) -> None:
+    async def _store_in_inbox(self, plans: list[Plan]) -> None:
         """One inbox entry per recipient, once per reminder (a deferred reminder was stored the first time)."""
-        entries = []
-        for plan in plans:
-            reminder, delivery = plan.reminder, plan.delivery
-            if reminder.params.get("inboxed"):
-                continue
-            category = TEMPLATES[reminder.kind].category
-            for citizen_id in delivery.citizen_ids:
-                text = render(reminder.kind, citizens[citizen_id].locale, delivery.values)
-                entries.append(_entry(reminder, category, text, delivery, citizen_id=citizen_id))
-            for staff_id in delivery.staff_ids:
-                text = render(reminder.kind, "vi", delivery.values)
-                entries.append(_entry(reminder, category, text, delivery, staff_id=staff_id))
+        entries = [
+            _entry(plan.reminder, text, plan.delivery, **{f"{owner}_id": owner_id})
+            for plan in plans
+            if not plan.reminder.params.get("inboxed")
+            for (owner, owner_id), text in plan.texts.items()
+        ]
         if not entries:
             return
         await Notification.bulk_create(entries, ignore_conflicts=True)
@@ -177,13 +182,13 @@ class Sweep:
                     reminder.due_at, reminder.params = until, reminder.params | {"inboxed": True}
                     deferred.append(plan)
                     continue
-                text = render(reminder.kind, citizen.locale, delivery.values)
+                text = plan.texts["citizen", citizen_id]
                 phones = tokens.get(("citizen", citizen_id), [])
                 plan.messages += [_message(reminder, delivery, text, t, unread.get(citizen_id)) for t in phones]
                 if not phones and template.deadline_critical:
                     plan.sms.append((citizen.phone, text.sms()))
             for staff_id in delivery.staff_ids:
-                text = render(reminder.kind, "vi", delivery.values)
+                text = plan.texts["staff", staff_id]
                 plan.messages += [_message(reminder, delivery, text, t) for t in tokens.get(("staff", staff_id), [])]
         counts["deferred"] += len(deferred)
         return deferred
@@ -268,10 +273,10 @@ class Sweep:
                 await Reminder.bulk_update(reminders, fields=fields)
 
 
-def _entry(reminder: Reminder, category, text: Rendered, delivery: Delivery, **owner: int) -> Notification:
+def _entry(reminder: Reminder, text: Rendered, delivery: Delivery, **owner: int) -> Notification:
     return Notification(
         reminder_id=reminder.id,
-        category=category,
+        category=TEMPLATES[reminder.kind].category,
         kind=reminder.kind,
         title=text.title,
         body=text.body,
