@@ -35,6 +35,8 @@ class Rendered:
         return text if len(text) <= SMS_LIMIT else text[: SMS_LIMIT - 3].rstrip() + "..."
 
 
+APPOINTMENT_BODY = {"vi": "{procedure} tại {centre}, vé {ticket}.", "en": "{procedure} at {centre}, ticket {ticket}."}
+
 TEMPLATES: dict[ReminderKind, Template] = {
     ReminderKind.DOSSIER_UPDATED: Template(
         Category.DOSSIER_UPDATES,
@@ -96,19 +98,13 @@ TEMPLATES: dict[ReminderKind, Template] = {
     ReminderKind.APPOINTMENT_24H: Template(
         Category.APPOINTMENTS,
         {"vi": "Lịch hẹn ngày mai lúc {time}", "en": "Appointment tomorrow at {time}"},
-        {
-            "vi": "{procedure} tại {centre}, vé {ticket}.",
-            "en": "{procedure} at {centre}, ticket {ticket}.",
-        },
+        APPOINTMENT_BODY,
         deadline_critical=True,
     ),
     ReminderKind.APPOINTMENT_1H: Template(
         Category.APPOINTMENTS,
         {"vi": "Lịch hẹn lúc {time}", "en": "Appointment at {time}"},
-        {
-            "vi": "{procedure} tại {centre}, vé {ticket}.",
-            "en": "{procedure} at {centre}, ticket {ticket}.",
-        },
+        APPOINTMENT_BODY,
         deadline_critical=True,
     ),
     ReminderKind.STAFF_DIGEST: Template(
