@@ -11,15 +11,14 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from payments.gateway import EventKind, IntentState
+from payments.gateway import IntentState
 from payments.models import IssueKind, Payment, PaymentIssue, PaymentStatus
-from payments.services import Outcome, PaymentService, intent_event, report_issue
+from payments.services import REPAIRABLE, Outcome, PaymentService, intent_event, report_issue
 
 logger = logging.getLogger(__name__)
 
 INTERVAL = timedelta(minutes=15)
 LOOKBACK = timedelta(days=3)  # Stripe retries a webhook for up to three days
-REPAIRABLE = {IntentState.SUCCEEDED: EventKind.PAYMENT_SUCCEEDED, IntentState.CANCELED: EventKind.PAYMENT_CANCELED}
 EXPECTED = {
     IntentState.SUCCEEDED: (PaymentStatus.SUCCEEDED,),
     IntentState.CANCELED: (PaymentStatus.CANCELED,),

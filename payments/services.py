@@ -49,6 +49,8 @@ MAX_REASON = 1000
 MAX_QUANTITY = 10_000
 OPEN = (PaymentStatus.PENDING, PaymentStatus.FAILED)
 MAY_SUCCEED = (PaymentStatus.PENDING, PaymentStatus.FAILED, PaymentStatus.CANCELED)
+# Intent states the gateway reports that our event path can apply without a webhook (checkout, reconciliation).
+REPAIRABLE = {IntentState.SUCCEEDED: EventKind.PAYMENT_SUCCEEDED, IntentState.CANCELED: EventKind.PAYMENT_CANCELED}
 
 
 class Outcome(StrEnum):
@@ -192,9 +194,8 @@ class PaymentService:
 
     async def _apply_intent_state(self, payment: Payment, intent: Intent) -> None:
         """Bring a payment in line with its intent through the event path (a deterministic event id)."""
-        kind = {IntentState.SUCCEEDED: EventKind.PAYMENT_SUCCEEDED, IntentState.CANCELED: EventKind.PAYMENT_CANCELED}
-        if intent.state in kind:
-            await self.handle_event(intent_event(intent, kind[intent.state]))
+        if intent.state in REPAIRABLE:
+            await self.handle_event(intent_event(intent, REPAIRABLE[intent.state]))
 
     async def _customer(self, citizen: Citizen) -> str:
         known = await GatewayCustomer.get_or_none(citizen_id=citizen.id, gateway=self.gateway.name)
@@ -450,4 +451,4 @@ def _mismatch(intent: Intent | None, payment: Payment, dossier: Dossier) -> str:
 
 async def receipt_of(dossier: Dossier) -> Receipt | None:
     """The receipt of the dossier's latest successful payment."""
-    return await Receipt.filter(dossier_id=dossier.id).order_by("-id").first()
+    return await Receipt.filter(dossier_id=dossier.id).order_by("-id").select_related("dossier").first()

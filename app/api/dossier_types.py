@@ -14,7 +14,7 @@ from app.api.context import Info
 from app.api.dossier_access import visible_dossier
 from app.api.enums import described_enum
 from app.api.ids import database_ids
-from app.api.payment_types import Fee, Payment, Receipt, dossier_fee, dossier_payments, dossier_receipt
+from app.api.payment_types import Fee, Payment, Receipt, dossier_fee, dossier_receipt
 from app.dossiers import deadlines, models
 from app.dossiers.lifecycle import PORTAL_CODES, STATUS_LABELS
 from app.dossiers.models import ActorKind, DossierStatus
@@ -208,8 +208,8 @@ class Dossier(relay.Node):
         return await dossier_fee(self.model, info.context.locale)
 
     @strawberry.field(description="Attempts to pay the fee, oldest first.")
-    async def payments(self) -> list[Payment]:
-        return await dossier_payments(self.model)
+    async def payments(self, info: Info) -> list[Payment]:
+        return [Payment.from_model(p) for p in await info.context.loaders.payments_by_dossier.load(self.model.id)]
 
     @strawberry.field(description="The e-receipt, once the fee is paid.")
     async def receipt(self, info: Info) -> Receipt | None:

@@ -16,6 +16,7 @@ from tortoise.models import Model
 from app.appointments.availability import next_free_slots
 from app.catalogue.models import Centre, Procedure
 from app.dossiers.models import Apology, DossierEvent, SupplementRequest
+from payments.models import Payment
 
 M = TypeVar("M", bound=Model)
 
@@ -70,6 +71,9 @@ class Loaders:
     )
     apologies_by_dossier: ChildrenByParentLoader[Apology] = field(
         default_factory=lambda: ChildrenByParentLoader(Apology, "dossier_id")
+    )
+    payments_by_dossier: ChildrenByParentLoader[Payment] = field(
+        default_factory=lambda: ChildrenByParentLoader(Payment, "dossier_id")
     )
     next_free_slot_by_centre: DataLoader[int, datetime | None] = field(
         default_factory=lambda: DataLoader(load_fn=_next_free_slots)

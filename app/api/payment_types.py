@@ -121,11 +121,11 @@ class Receipt:
         return Centre.from_model(await info.context.loaders.centre_by_id.load(self.centre_id))
 
     @classmethod
-    async def from_model(cls, receipt: models.Receipt, locale: str) -> Receipt:
-        dossier = await Dossier.get(id=receipt.dossier_id)  # type: ignore[attr-defined]
+    def from_model(cls, receipt: models.Receipt, locale: str) -> Receipt:
+        """`receipt` with its dossier fetched (`select_related("dossier")`)."""
         return cls(
             number=receipt.number,
-            dossier_code=dossier.code,
+            dossier_code=receipt.dossier.code,
             lines=[FeeLine.from_json(line, locale) for line in receipt.lines],
             amount_vnd=receipt.amount_vnd,
             paid_at=receipt.paid_at,
@@ -158,10 +158,6 @@ async def dossier_fee(dossier: Dossier, locale: str) -> Fee | None:
     return None if lines is None else Fee.from_lines([asdict(line) for line in lines], locale)
 
 
-async def dossier_payments(dossier: Dossier) -> list[Payment]:
-    return [Payment.from_model(p) for p in await models.Payment.filter(dossier_id=dossier.id).order_by("id")]
-
-
 async def dossier_receipt(dossier: Dossier, locale: str) -> Receipt | None:
     receipt = await receipt_of(dossier)
-    return await Receipt.from_model(receipt, locale) if receipt else None
+    return Receipt.from_model(receipt, locale) if receipt else None

@@ -162,7 +162,7 @@ class PaymentsQuery:
         mine = viewer.is_citizen and found.dossier.citizen_id == viewer.id  # type: ignore[attr-defined]
         if not mine and not (viewer.is_staff and viewer.works_at(found.centre_id)):  # type: ignore[attr-defined]
             return None
-        return await Receipt.from_model(found, info.context.locale)
+        return Receipt.from_model(found, info.context.locale)
 
     @strawberry.field(description="Fees a centre collected per local day, for reconciliation (its staff).")
     @returns_user_errors(CentrePaymentsPayload)
@@ -191,7 +191,7 @@ class PaymentsQuery:
                 ],
                 amount_vnd=takings.amount_vnd,
                 refunded_vnd=takings.refunded_vnd,
-                receipts=[await Receipt.from_model(r, locale) for r in takings.receipts],
+                receipts=[Receipt.from_model(r, locale) for r in takings.receipts],
             )
         )
 
