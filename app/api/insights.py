@@ -161,11 +161,14 @@ class ProcedureUse:
     supplement_rate: float | None = strawberry.field(description="supplementRequests / dossiers.")
 
 
-async def _group(info: Info, grouping: Grouping, group_id: int) -> dict:
+async def _groups(info: Info, grouping: Grouping, group_ids: list[int]) -> list[dict]:
+    """The procedure or centre of each group, loaded in one batch."""
     loaders = info.context.loaders
     if grouping is Grouping.PROCEDURE:
-        return {"procedure": Procedure.from_model(await loaders.procedure_by_id.load(group_id)), "centre": None}
-    return {"procedure": None, "centre": Centre.from_model(await loaders.centre_by_id.load(group_id))}
+        procedures = await loaders.procedure_by_id.load_many(group_ids)
+        return [{"procedure": Procedure.from_model(p), "centre": None} for p in procedures]
+    centres = await loaders.centre_by_id.load_many(group_ids)
+    return [{"procedure": None, "centre": Centre.from_model(c)} for c in centres]
 
 
 def _check_limit(limit: int, maximum: int = MAX_RANKING) -> None:
@@ -181,30 +184,22 @@ class Bottlenecks:
     async def by_overdue_rate(self, info: Info, group_by: GroupByArg, limit: LimitArg = 10) -> list[OverdueRank]:
         _check_limit(limit)
         rows = await bottlenecks.overdue_ranking(self.scope, group_by, limit)
+        groups = await _groups(info, group_by, [row.group_id for row in rows])
         return [
             OverdueRank(
-                rank=row.rank,
-                dossiers=row.dossiers,
-                overdue=row.overdue,
-                overdue_rate=row.overdue_rate,
-                **await _group(info, group_by, row.group_id),
+                rank=row.rank, dossiers=row.dossiers, overdue=row.overdue, overdue_rate=row.overdue_rate, **group
             )
-            for row in rows
+            for row, group in zip(rows, groups, strict=True)
         ]
 
     @strawberry.field(description="(Procedure or centre, status) pairs by mean time in the status, longest first.")
     async def by_time_in_status(self, info: Info, group_by: GroupByArg, limit: LimitArg = 10) -> list[StatusDwell]:
         _check_limit(limit)
         rows = await bottlenecks.status_dwell_ranking(self.scope, group_by, limit)
+        groups = await _groups(info, group_by, [row.group_id for row in rows])
         return [
-            StatusDwell(
-                rank=row.rank,
-                status=row.status,
-                spans=row.spans,
-                average_hours=row.average_hours,
-                **await _group(info, group_by, row.group_id),
-            )
-            for row in rows
+            StatusDwell(rank=row.rank, status=row.status, spans=row.spans, average_hours=row.average_hours, **group)
+            for row, group in zip(rows, groups, strict=True)
         ]
 
     @strawberry.field(description="Procedures filed least in the period (never filed first).")
@@ -218,15 +213,15 @@ class Bottlenecks:
     async def _use(self, info: Info, limit: int, rarest: bool) -> list[ProcedureUse]:
         _check_limit(limit)
         rows = await bottlenecks.procedure_use(self.scope, limit, rarest=rarest)
-        loader = info.context.loaders.procedure_by_id
+        procedures = await info.context.loaders.procedure_by_id.load_many([row.procedure_id for row in rows])
         return [
             ProcedureUse(
-                procedure=Procedure.from_model(await loader.load(row.procedure_id)),
+                procedure=Procedure.from_model(procedure),
                 dossiers=row.dossiers,
                 supplement_requests=row.supplement_requests,
                 supplement_rate=row.supplement_rate,
             )
-            for row in rows
+            for row, procedure in zip(rows, procedures, strict=True)
         ]
 
 
@@ -347,11 +342,11 @@ class InsightsQuery:
     ) -> list[SuggestedProcedure]:
         viewer = require_citizen(info)
         _check_limit(limit, MAX_SUGGESTIONS)
-        loader = info.context.loaders.procedure_by_id
         found = []
-        for suggestion in await suggestions.suggested_procedures(viewer.id, limit):
-            target = await loader.load(suggestion.procedure_id)
-            source = await loader.load(suggestion.source_procedure_id)
+        suggested = await suggestions.suggested_procedures(viewer.id, limit)
+        ids = [i for s in suggested for i in (s.procedure_id, s.source_procedure_id)]
+        procedures = await info.context.loaders.procedure_by_id.load_many(ids)
+        for suggestion, target, source in zip(suggested, procedures[0::2], procedures[1::2], strict=True):
             source_name = source.name_en if info.context.locale == "en" and source.name_en else source.name_vi
             found.append(
                 SuggestedProcedure(
