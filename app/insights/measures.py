@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from app.dossiers.deadlines import RESULT_STATUSES
 from app.dossiers.models import DossierStatus
 from app.insights.sql import Query, overdue_condition
 from app.ratings.models import RatingLevel
 from payments.models import PaymentStatus
 
-WITH_RESULT = (DossierStatus.RESULT_READY, DossierStatus.RETURNED)
+WITH_RESULT = RESULT_STATUSES
 TIMED = (*WITH_RESULT, DossierStatus.STOPPED)  # these statuses always have finished_at
 DOSSIER_COLUMNS = (
     "dossiers",

@@ -77,12 +77,6 @@ class Query:
             return f"EXTRACT(EPOCH FROM ({later}) - ({earlier}))"
         return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
 
-    def weekday(self, expression: str) -> str:
-        """Day of week of a local date expression, 0 = Sunday."""
-        if self.dialect == "postgres":
-            return f"EXTRACT(DOW FROM {expression})::int"
-        return f"CAST(strftime('%w', {expression}) AS INTEGER)"
-
     async def rows(self, sql: str) -> list[dict[str, Any]]:
         return await connections.get("default").execute_query_dict(sql, self.values)
 

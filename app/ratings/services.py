@@ -9,14 +9,15 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from app.dossiers.codes import normalise_dossier_code
-from app.dossiers.models import Dossier, DossierStatus
+from app.dossiers.deadlines import RESULT_STATUSES
+from app.dossiers.models import Dossier
 from app.errors import DomainError, ErrorCode
 from app.ratings.models import Rating, RatingLevel
 from notifications.models import ReminderKind
 from notifications.outbox import notify_now
 
 EDITABLE_DAYS = 7
-RATEABLE = frozenset({DossierStatus.RESULT_READY, DossierStatus.RETURNED})
+RATEABLE = frozenset(RESULT_STATUSES)
 MAX_TEXT = 2000
 SCORES = range(1, 6)
 

@@ -12,6 +12,7 @@ from app.accounts.models import Citizen, StaffMember, StaffRole
 from app.appointments.models import Appointment
 from app.catalogue.models import Centre, Procedure
 from app.dossiers.codes import format_code, new_tracking_secret
+from app.dossiers.deadlines import RESULT_STATUSES
 from app.dossiers.lifecycle import FINISHED
 from app.dossiers.models import ActorKind, Dossier, DossierEvent, DossierStatus
 from app.ratings.models import Rating
@@ -43,7 +44,7 @@ OUTCOMES = [
     (0.01, [*MAIN_PATH[:3], S.STOPPED]),
 ]
 LATE_SHARE = 0.005
-RATEABLE = frozenset({S.RESULT_READY, S.RETURNED})
+RATEABLE = frozenset(RESULT_STATUSES)
 ACTORS = {S.RECEIVING: ActorKind.CITIZEN, S.WITHDRAWN: ActorKind.CITIZEN}
 
 
