@@ -14,6 +14,7 @@ from app.accounts.models import StaffRole
 from app.api.arguments import Input, local_if_naive
 from app.api.catalogue import Centre, Procedure
 from app.api.context import Info
+from app.api.dossier_access import own_dossier
 from app.api.enums import described_enum
 from app.api.errors import UserError, returns_user_errors
 from app.api.ids import database_id, database_ids
@@ -281,16 +282,7 @@ class AppointmentsMutation:
     @returns_user_errors(AppointmentPayload)
     async def book_appointment(self, info: Info, input: Input[BookAppointmentInput]) -> AppointmentPayload:
         viewer = require_citizen(info)
-        dossier_id = None
-        if input.dossier_code:
-            from app.dossiers.codes import normalise_dossier_code
-            from app.dossiers.models import Dossier
-
-            code = normalise_dossier_code(input.dossier_code)
-            dossier = await Dossier.get_or_none(code=code, citizen_id=viewer.id) if code else None
-            if dossier is None:
-                raise DomainError(ErrorCode.DOSSIER_NOT_FOUND, "dossierCode")
-            dossier_id = dossier.id
+        dossier_id = (await own_dossier(info, input.dossier_code)).id if input.dossier_code else None
         appointment = await info.context.services.appointments.book(
             viewer.id,
             database_id(input.centre_id, "Centre"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.api.context import Info
 from app.api.errors import forbidden
+from app.api.permissions import require_citizen
 from app.dossiers.codes import normalise_dossier_code
 from app.dossiers.models import Dossier
 from app.errors import DomainError, ErrorCode
@@ -38,4 +39,14 @@ async def dossier_to_change(info: Info, code: str, intake: bool = False) -> Doss
     viewer = info.context.viewer
     if viewer.is_staff and not intake and not viewer.works_at(dossier.handling_centre_id):  # type: ignore[attr-defined]
         raise forbidden()
+    return dossier
+
+
+async def own_dossier(info: Info, code: str) -> Dossier:
+    """The signed-in citizen's own dossier named by `code` (an input's `dossierCode`); DOSSIER_NOT_FOUND otherwise."""
+    viewer = require_citizen(info)
+    canonical = normalise_dossier_code(code)
+    dossier = await Dossier.get_or_none(code=canonical, citizen_id=viewer.id) if canonical else None
+    if dossier is None:
+        raise DomainError(ErrorCode.DOSSIER_NOT_FOUND, "dossierCode")
     return dossier

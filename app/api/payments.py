@@ -12,14 +12,11 @@ from strawberry import relay
 from app.accounts.models import StaffRole
 from app.api.arguments import Input
 from app.api.context import Info
-from app.api.dossier_access import dossier_to_change
+from app.api.dossier_access import dossier_to_change, own_dossier
 from app.api.errors import UserError, bad_input, returns_user_errors
 from app.api.ids import database_id
 from app.api.payment_types import Fee, Payment, Receipt, Refund
-from app.api.permissions import require_citizen, require_staff, require_staff_of, require_viewer
-from app.dossiers.codes import normalise_dossier_code
-from app.dossiers.models import Dossier
-from app.errors import DomainError, ErrorCode
+from app.api.permissions import require_staff, require_staff_of, require_viewer
 from payments import models
 from payments.models import IssueKind
 from payments.reconciliation import open_issues
@@ -140,15 +137,6 @@ class SimulatePaymentInput:
     succeeded: bool = strawberry.field(default=True, description="False simulates a declined card.")
 
 
-async def _own_dossier(info: Info, code: str) -> Dossier:
-    viewer = require_citizen(info)
-    canonical = normalise_dossier_code(code)
-    dossier = await Dossier.get_or_none(code=canonical, citizen_id=viewer.id) if canonical else None
-    if dossier is None:
-        raise DomainError(ErrorCode.DOSSIER_NOT_FOUND, "dossierCode")
-    return dossier
-
-
 @strawberry.type
 class PaymentsQuery:
     @strawberry.field(description="A receipt by number: its owner, or staff of the centre that collected it.")
@@ -212,7 +200,7 @@ class PaymentsMutation:
     )
     @returns_user_errors(CreateFeeCheckoutPayload)
     async def create_fee_checkout(self, info: Info, input: Input[CreateFeeCheckoutInput]) -> CreateFeeCheckoutPayload:
-        dossier = await _own_dossier(info, input.dossier_code)
+        dossier = await own_dossier(info, input.dossier_code)
         checkout = await info.context.services.payments.checkout(dossier)
         fee = Fee.from_lines(checkout.fee.lines_json(), info.context.locale)
         if checkout.intent is None or checkout.payment is None:
@@ -267,6 +255,6 @@ class PaymentSimulationMutation:
     )
     @returns_user_errors(SimulatePaymentPayload)
     async def simulate_payment(self, info: Info, input: Input[SimulatePaymentInput]) -> SimulatePaymentPayload:
-        dossier = await _own_dossier(info, input.dossier_code)
+        dossier = await own_dossier(info, input.dossier_code)
         outcome = await info.context.services.payments.simulate(dossier, input.succeeded)
         return SimulatePaymentPayload(outcome=outcome)
