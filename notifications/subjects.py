@@ -13,7 +13,7 @@ from datetime import datetime
 from app.accounts.models import StaffMember
 from app.appointments.models import Appointment, AppointmentStatus
 from app.appointments.reminders import parse_appointment_reminder_subject
-from app.catalogue.models import Centre, Procedure
+from app.catalogue.models import Centre, Procedure, localised_name
 from app.dossiers.deadlines import due_within_a_working_day_condition
 from app.dossiers.lifecycle import STATUS_LABELS
 from app.dossiers.models import Dossier, DossierStatus, SupplementRequest
@@ -58,7 +58,7 @@ def subject_id(subject: str) -> int:
 
 
 def _procedure_name(procedure: Procedure) -> dict[str, str]:
-    return {"vi": procedure.name_vi, "en": procedure.name_en or procedure.name_vi}
+    return {locale: localised_name(procedure.name_vi, procedure.name_en, locale) for locale in ("vi", "en")}
 
 
 def _dossier_values(dossier: Dossier) -> dict[str, object]:

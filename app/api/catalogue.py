@@ -15,7 +15,7 @@ from app.api.ids import database_id, database_ids
 from app.api.pagination import After, Connection, First, build_connection, page_window, paginate_queryset
 from app.catalogue import models
 from app.catalogue.forms import FormField
-from app.catalogue.models import CentreKind, ProcedureLevel
+from app.catalogue.models import CentreKind, ProcedureLevel, localised_name
 from app.catalogue.search import ranked_procedure_ids
 from app.vietnamese import fold, words
 
@@ -122,7 +122,7 @@ class Procedure(relay.Node):
 
     @strawberry.field(description="Name in the caller's language.")
     def name(self, info: Info) -> str:
-        return self.name_en if info.context.locale == "en" and self.name_en else self.name_vi
+        return localised_name(self.name_vi, self.name_en, info.context.locale)
 
     @strawberry.field(description="The fee as the app should show it, in the caller's language.")
     def fee_text(self, info: Info) -> str:

@@ -29,6 +29,7 @@ from app.api.ids import database_id
 from app.api.loaders import renew_loaders
 from app.api.pagination import After, Connection, First, paginate_queryset
 from app.api.permissions import require_citizen, require_staff, require_staff_of, require_viewer
+from app.catalogue.models import localised_name
 from app.dossiers import deadlines, models
 from app.dossiers.lifecycle import FINISHED, PORTAL_CODES
 from app.dossiers.models import ActorKind, DossierStatus
@@ -142,7 +143,7 @@ class DossiersQuery:
             status=dossier.status,
             portal_status=PORTAL_CODES[dossier.status],
             status_label=status_label(dossier.status, locale),
-            procedure_name=procedure.name_en if locale == "en" and procedure.name_en else procedure.name_vi,
+            procedure_name=localised_name(procedure.name_vi, procedure.name_en, locale),
             handling_centre_name=centre.name_vi,
             submitted_at=dossier.submitted_at,
             due_at=dossier.due_at,

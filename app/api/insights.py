@@ -16,6 +16,7 @@ from app.api.errors import UserError, bad_input, returns_user_errors
 from app.api.ids import database_id
 from app.api.permissions import require_citizen, require_staff, require_staff_of
 from app.catalogue import models as catalogue
+from app.catalogue.models import localised_name
 from app.dossiers.models import DossierStatus
 from app.errors import DomainError, ErrorCode
 from app.insights import bottlenecks, forecast, service_quality, suggestions
@@ -347,7 +348,7 @@ class InsightsQuery:
         ids = [i for s in suggested for i in (s.procedure_id, s.source_procedure_id)]
         procedures = await info.context.loaders.procedure_by_id.load_many(ids)
         for suggestion, target, source in zip(suggested, procedures[0::2], procedures[1::2], strict=True):
-            source_name = source.name_en if info.context.locale == "en" and source.name_en else source.name_vi
+            source_name = localised_name(source.name_vi, source.name_en, info.context.locale)
             found.append(
                 SuggestedProcedure(
                     procedure=Procedure.from_model(target),

@@ -45,6 +45,11 @@ class Centre(Model):
         ordering = ["id"]
 
 
+def localised_name(name_vi: str, name_en: str, locale: str) -> str:
+    """The English name when English is asked for and a translation exists, else the Vietnamese one."""
+    return name_en if locale == "en" and name_en else name_vi
+
+
 class Procedure(Model):
     """An administrative procedure from the national catalogue."""
 
