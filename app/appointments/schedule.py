@@ -5,7 +5,7 @@ Pure functions: the caller loads the centre's hours and closures.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 
 from app.working_days import LOCAL_TZ, is_public_holiday
@@ -21,12 +21,12 @@ def _clock(text: str) -> time:
     return time(int(hours), int(minutes))
 
 
-def day_slots(opening_hours: dict, day: date, closures: Iterable[date] = ()) -> list[datetime]:
+def day_slots(opening_hours: dict, day: date, closures: Collection[date] = ()) -> list[datetime]:
     """Slot starts (aware, local time) of `day`: every 30 minutes inside each opening interval.
 
     The gap between intervals (the lunch break) has no slots. Holidays, closures and days without hours have none.
     """
-    if is_public_holiday(day) or day in set(closures):
+    if is_public_holiday(day) or day in closures:
         return []
     slots = []
     for start_text, end_text in opening_hours.get(str(day.weekday()), []):

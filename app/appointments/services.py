@@ -36,7 +36,7 @@ from app.appointments.schedule import (
     horizon_day,
 )
 from app.catalogue.eligibility import check_eligibility, provincial_centre_id
-from app.catalogue.models import Centre, Procedure, ProcedureLevel
+from app.catalogue.models import Centre, Procedure
 from app.errors import DomainError, ErrorCode
 from app.events import EventBus
 from app.ttl_cache import TtlLruCache
@@ -304,9 +304,9 @@ class AppointmentService:
     async def _check_eligible(self, citizen_id: int, procedure: Procedure, centre: Centre) -> None:
         """The centre may take the procedure for this citizen (as for filing a dossier there).
 
-        Borderless commune-level procedures, most of the catalogue, go anywhere and cost no query.
+        Borderless procedures, most of the catalogue, go anywhere (`check_eligibility`) and cost no query.
         """
-        if procedure.borderless and procedure.level is ProcedureLevel.COMMUNE:
+        if procedure.borderless:
             return
         residence = await Citizen.filter(id=citizen_id).first().values_list("residence_centre_id", flat=True)
         verdict = check_eligibility(procedure, centre, residence, await provincial_centre_id())
