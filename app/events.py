@@ -13,7 +13,7 @@ import contextlib
 import json
 import logging
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from typing import Protocol
 
 import redis.asyncio as redis
@@ -28,6 +28,10 @@ class EventBus(Protocol):
     """Publish JSON messages to named channels and subscribe to them."""
 
     async def publish(self, channel: str, message: dict) -> None: ...
+
+    async def publish_many(self, messages: Iterable[tuple[str, dict]]) -> None:
+        """Publish (channel, message) pairs, in order, in one round trip where the bus has trips."""
+        ...
 
     def subscribe(self, *channels: str) -> contextlib.AbstractAsyncContextManager[AsyncIterator[dict]]: ...
 
@@ -88,6 +92,10 @@ class InProcessEventBus:
     async def publish(self, channel: str, message: dict) -> None:
         self._fan_out.deliver(channel, message)
 
+    async def publish_many(self, messages: Iterable[tuple[str, dict]]) -> None:
+        for channel, message in messages:
+            self._fan_out.deliver(channel, message)
+
     @contextlib.asynccontextmanager
     async def subscribe(self, *channels: str) -> AsyncIterator[AsyncIterator[dict]]:
         queue = self._fan_out.add(channels)
@@ -125,6 +133,16 @@ class RedisEventBus:
             await self._client.publish(channel, json.dumps(message))
         except redis.RedisError:
             logger.exception("could not publish to %s: subscribers will see the change on their next read", channel)
+
+    async def publish_many(self, messages: Iterable[tuple[str, dict]]) -> None:
+        """One pipelined round trip (not a transaction: each message stands alone)."""
+        pipeline = self._client.pipeline(transaction=False)
+        for channel, message in messages:
+            pipeline.publish(channel, json.dumps(message))
+        try:
+            await pipeline.execute()
+        except redis.RedisError:
+            logger.exception("could not publish a batch: subscribers will see the changes on their next read")
 
     @contextlib.asynccontextmanager
     async def subscribe(self, *channels: str) -> AsyncIterator[AsyncIterator[dict]]:

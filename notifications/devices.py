@@ -11,6 +11,7 @@ from app.errors import DomainError, ErrorCode
 from notifications.models import Device, Platform
 
 UNUSED_FOR = timedelta(days=60)
+TOUCH_EVERY = timedelta(days=1)  # last_seen_at only decides pruning after 60 days: a day's precision is plenty
 MAX_TOKEN = 512
 MAX_APP_VERSION = 32
 
@@ -57,7 +58,8 @@ async def prune_unused(now: datetime) -> int:
 
 
 async def touch(tokens: Iterable[str], now: datetime) -> None:
-    """Record a successful push to `tokens`."""
+    """Record a successful push to `tokens`: writes only the tokens not seen for a day, not every device at
+    every push."""
     tokens = list(tokens)
     if tokens:
-        await Device.filter(token__in=tokens).update(last_seen_at=now)
+        await Device.filter(token__in=tokens, last_seen_at__lt=now - TOUCH_EVERY).update(last_seen_at=now)

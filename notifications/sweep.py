@@ -13,6 +13,7 @@ import asyncio
 import logging
 import random
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -23,7 +24,7 @@ from app.accounts.models import Citizen
 from app.events import EventBus
 from app.sms import SmsDeliveryError, SmsSender
 from notifications import devices as device_tokens
-from notifications.claims import claim_due, give_up_unconfirmed, mark_sending
+from notifications.claims import claim_due, give_up_unconfirmed, mark_sending, mark_sent, release_expired
 from notifications.counts import record_counts
 from notifications.inbox import inbox_channel
 from notifications.models import Device, Notification, Reminder, ReminderState
@@ -80,6 +81,7 @@ class Sweep:
         *,
         worker_id: str,
         batch_size: int = 100,
+        lanes: int = 3,
         lease: timedelta = timedelta(seconds=60),
         max_attempts: int = 5,
     ) -> None:
@@ -88,9 +90,11 @@ class Sweep:
         self._bus = bus
         self._worker_id = worker_id
         self._batch_size = batch_size
+        self._lanes = lanes
         self._lease = lease
         self._max_attempts = max_attempts
         self._running = asyncio.Lock()
+        self._on_the_wire = asyncio.Lock()
 
     async def idle(self) -> None:
         """Return once no run is in progress (a stopping worker finishes the batch in hand)."""
@@ -103,17 +107,28 @@ class Sweep:
             return await self._run(max_batches)
 
     async def _run(self, max_batches: int) -> Counter[str]:
-        counts: Counter[str] = Counter()
-        counts["unconfirmed"] += await give_up_unconfirmed(_now())
-        for _ in range(max_batches):
-            batch = await claim_due(self._worker_id, _now(), self._batch_size, self._lease)
-            if not batch:
-                break
-            counts += await self._handle(batch)
+        now = _now()
+        counts: Counter[str] = Counter(unconfirmed=await give_up_unconfirmed(now), expired=await release_expired(now))
+        batches = iter(range(max_batches))  # shared by the lanes: `max_batches` in all
+        async with asyncio.TaskGroup() as lanes:
+            handled = [lanes.create_task(self._lane(batches)) for _ in range(self._lanes)]
+        for lane in handled:
+            counts += lane.result()
         counts = +counts
         if counts:
             await record_counts(counts, _now())
             logger.info("reminder sweep %s", dict(counts), extra={"worker": self._worker_id})
+        return counts
+
+    async def _lane(self, batches: Iterator[int]) -> Counter[str]:
+        """Claim and handle batches one after another until none is due; the lanes overlap one batch's database
+        work with another's pushes."""
+        counts: Counter[str] = Counter()
+        for _ in batches:
+            batch = await claim_due(self._worker_id, _now(), self._batch_size, self._lease)
+            if not batch:
+                break
+            counts += await self._handle(batch)
         return counts
 
     async def _handle(self, batch: list[Reminder]) -> Counter[str]:
@@ -135,8 +150,14 @@ class Sweep:
         await self._store_in_inbox(live)
         deferred = await self._plan(live, citizens, now, counts)
         sending = [p for p in live if p.messages or p.sms]
-        await mark_sending([p.reminder for p in sending], now, self._lease)
-        results = await self._push.send([m for p in sending for m in p.messages])
+        async with self._on_the_wire:  # one lane's batch at a time: a SENDING row is one whose push is under way
+            held = await mark_sending([p.reminder for p in sending], now, self._lease)
+            sending = [p for p in sending if p.reminder.id in held]
+            results = await self._push.send([m for p in sending for m in p.messages])
+        lost = {p.reminder.id for p in live if p.messages or p.sms} - held
+        if lost:  # claims that ran out while this batch was prepared: another worker may have them now
+            counts["lost_claims"] += len(lost)
+            live = [p for p in live if p.reminder.id not in lost]
         await self._record(live, deferred, results, now, counts)
         return counts
 
@@ -151,9 +172,10 @@ class Sweep:
         if not entries:
             return
         await Notification.bulk_create(entries, ignore_conflicts=True)
-        for entry in entries:
-            channel = inbox_channel(citizen_id=entry.citizen_id, staff_id=entry.staff_id)
-            await self._bus.publish(channel, {"reminderId": entry.reminder_id})
+        await self._bus.publish_many(
+            (inbox_channel(citizen_id=entry.citizen_id, staff_id=entry.staff_id), {"reminderId": entry.reminder_id})
+            for entry in entries
+        )
 
     async def _plan(
         self, plans: list[Plan], citizens: dict[int, Citizen], now: datetime, counts: Counter[str]
@@ -244,10 +266,8 @@ class Sweep:
         now: datetime,
         counts: Counter[str],
     ) -> None:
-        for reminder in sent:
-            reminder.lateness_ms = max(0, int((now - reminder.due_at).total_seconds() * 1000))
         counts["sent"] += len(sent)
-        counts["late"] += sum(1 for r in sent if r.lateness_ms > LATE_AFTER.total_seconds() * 1000)
+        counts["late"] += sum(1 for r in sent if now - r.due_at > LATE_AFTER)
         failed += [r for r in retry if r.attempts >= self._max_attempts]
         retry = [r for r in retry if r.attempts < self._max_attempts]
         for reminder in retry:
@@ -258,12 +278,8 @@ class Sweep:
         counts["failed"] += len(failed)
         for plan in deferred:
             plan.reminder.state = ReminderState.PENDING
-        if sent:
-            await Reminder.filter(id__in=[r.id for r in sent]).update(
-                state=ReminderState.SENT, sent_at=now, claimed_until=None
-            )
+        await mark_sent(sent, now)
         groups = (
-            (sent, ["lateness_ms"]),  # one CASE per row: keep it to the one value that differs
             (retry, ["state", "due_at", "last_error"]),
             (failed, ["state", "sent_at", "last_error"]),
             ([p.reminder for p in deferred], ["state", "due_at", "params"]),
