@@ -67,6 +67,8 @@ async def run(reminders: int, workers: int, database: str) -> None:
         await Tortoise.init(config=tortoise_config(settings))
         try:
             await seed_due_reminders(reminders, datetime.now(UTC) + timedelta(days=1))
+            # A production database has statistics (autovacuum); this machine's PostgreSQL may run without it.
+            await connections.get("default").execute_script("ANALYZE")
             with FakeFcm() as fcm, tempfile.TemporaryDirectory() as folder:
                 credentials = fcm.credentials_file(Path(folder))
                 direct = await baseline(fcm, credentials, min(reminders, 20_000))

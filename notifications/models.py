@@ -106,7 +106,9 @@ class Notification(Model):
     class Meta:
         table = "notification"
         unique_together = (("reminder", "citizen"), ("reminder", "staff"))
-        indexes = (("citizen_id", "read_at"), ("staff_id", "read_at"))
+        # (staff_id, id), not (staff_id, read_at): without statistics PostgreSQL took the latter for a citizen's
+        # "read_at IS NULL" and scanned every unread row to count one batch's badges.
+        indexes = (("citizen_id", "read_at"), ("staff_id", "id"))
 
 
 class Reminder(Model):
