@@ -72,6 +72,7 @@ def build_services(settings: Settings, sms: SmsSender | None = None, push: PushS
             bus,
             worker_id=f"{socket.gethostname()}:{os.getpid()}",
             batch_size=settings.reminder_batch_size,
+            lanes=settings.reminder_lanes,
             lease=timedelta(seconds=settings.reminder_claim_seconds),
         ),
         payments=build_payment_service(settings, dossiers),

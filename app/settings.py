@@ -53,6 +53,7 @@ class Settings:
     firebase_credentials: str = ""
     fcm_api_base: str = "https://fcm.googleapis.com"
     reminder_batch_size: int = 100
+    reminder_lanes: int = 3
     reminder_claim_seconds: int = 60
     reminder_sweep_seconds: int = 1
     run_scheduler: bool | None = None
@@ -104,6 +105,8 @@ class Settings:
                     problems.append(f"{name.upper()} is required: fees are collected through Stripe")
         if not 1 <= self.reminder_batch_size <= 100:
             problems.append("REMINDER_BATCH_SIZE must be 1 to 100 (at most one HTTP connection pool in flight)")
+        if not 1 <= self.reminder_lanes <= 8:
+            problems.append("REMINDER_LANES must be 1 to 8 (each lane holds a database connection at times)")
         if problems:
             raise SettingsError("Refusing to start:\n  - " + "\n  - ".join(problems))
 

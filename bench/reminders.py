@@ -3,8 +3,11 @@ the real firebase-admin SDK and the fake FCM server, on PostgreSQL; against the 
 FcmPushSender (no database, no sweep) in the same run.
 
 Run: .venv/bin/python bench/reminders.py [--reminders 100000] [--workers 2] [--database postgres://...]
+[--redis redis://127.0.0.1:6379] [--due-per-second N]
 It creates a scratch PostgreSQL database next to --database (default postgres://postgres@127.0.0.1:5432/test) and
-drops it afterwards.
+drops it afterwards. The workers publish inbox events through --redis, as in production (`--redis ""`: in-process).
+All reminders fall due at once, unless --due-per-second spreads their due times at that rate: then the lateness
+is that of a steady flow, not of a backlog.
 """
 
 from __future__ import annotations
@@ -59,7 +62,7 @@ async def lateness_percentiles() -> tuple[float, float]:
     return float(rows[0]["p50"]), float(rows[0]["p95"])
 
 
-async def run(reminders: int, workers: int, database: str) -> None:
+async def run(reminders: int, workers: int, database: str, redis: str, due_per_second: float) -> None:
     os.environ["TEST_DATABASE_URL"] = database
     async with scratch_database_url() as url:
         settings = Settings(database_url=url)
@@ -72,12 +75,14 @@ async def run(reminders: int, workers: int, database: str) -> None:
             with FakeFcm() as fcm, tempfile.TemporaryDirectory() as folder:
                 credentials = fcm.credentials_file(Path(folder))
                 direct = await baseline(fcm, credentials, min(reminders, 20_000))
-                rate, wall = await sweep(fcm, credentials, url, reminders, workers, Path(folder))
+                rate, wall = await sweep(fcm, credentials, url, redis, reminders, workers, due_per_second, Path(folder))
             p50, p95 = await lateness_percentiles()
             late = await Reminder.filter(state=ReminderState.SENT, lateness_ms__gt=60_000).count()
         finally:
             await Tortoise.close_connections()
-    print(f"{reminders:,} reminders, {workers} worker process(es), PostgreSQL, 2 cores shared with the fake FCM")
+    bus = "Redis" if redis else "in-process events"
+    due = f"due at {due_per_second:,.0f}/s" if due_per_second else "all due at once"
+    print(f"{reminders:,} reminders {due}, {workers} worker process(es), PostgreSQL, {bus}, {os.cpu_count()} cores")
     print("| path | per second | ratio |")
     print("|---|---|---|")
     print(f"| FcmPushSender straight to the fake (baseline) | {direct:,.0f} | 1.00 |")
@@ -89,13 +94,25 @@ async def run(reminders: int, workers: int, database: str) -> None:
 
 
 async def sweep(
-    fcm: FakeFcm, credentials: Path, url: str, reminders: int, workers: int, folder: Path
+    fcm: FakeFcm,
+    credentials: Path,
+    url: str,
+    redis: str,
+    reminders: int,
+    workers: int,
+    due_per_second: float,
+    folder: Path,
 ) -> tuple[float, float]:
-    """Start the workers, make every reminder due a few seconds later, wait until all are sent."""
-    processes = start_workers(workers, url, fcm, credentials, folder)
+    """Start the workers, make the reminders due from a few seconds later, wait until all are sent."""
+    processes = start_workers(workers, url, redis, fcm, credentials, folder)
     try:
         due = datetime.now(UTC) + START_AFTER
-        await Reminder.all().update(due_at=due)
+        step_ms = 1000 / due_per_second if due_per_second else 0
+        await connections.get("default").execute_query(
+            "UPDATE reminder SET due_at = "
+            "$1::timestamptz + (id - (SELECT MIN(id) FROM reminder)) * $2::float8 * interval '1 millisecond'",
+            [due, step_ms],
+        )
         while await Reminder.filter(state=ReminderState.SENT).count() < reminders:
             if any(p.poll() is not None for p in processes):
                 raise RuntimeError((folder / "w0.log").read_text())
@@ -110,11 +127,14 @@ async def sweep(
     return reminders / max((last.sent_at - first.sent_at).total_seconds(), 1e-3), wall
 
 
-def start_workers(count: int, url: str, fcm: FakeFcm, credentials: Path, folder: Path) -> list[subprocess.Popen]:
-    """`python -m app worker` processes against the scratch database and the fake FCM."""
+def start_workers(
+    count: int, url: str, redis: str, fcm: FakeFcm, credentials: Path, folder: Path
+) -> list[subprocess.Popen]:
+    """`python -m app worker` processes against the scratch database, Redis and the fake FCM."""
     env = {
         **os.environ,
         "DATABASE_URL": url,
+        "REDIS_URL": redis,
         "FIREBASE_CREDENTIALS": str(credentials),
         "FCM_API_BASE": fcm.url,
         "APP_ENV": "development",
@@ -137,8 +157,10 @@ def main() -> None:
     parser.add_argument("--reminders", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379")
+    parser.add_argument("--due-per-second", type=float, default=0.0)
     args = parser.parse_args()
-    asyncio.run(run(args.reminders, args.workers, args.database))
+    asyncio.run(run(args.reminders, args.workers, args.database, args.redis, args.due_per_second))
 
 
 if __name__ == "__main__":

@@ -20,7 +20,8 @@ from notifications.models import Reminder, ReminderState
 UNCONFIRMED = "worker stopped while the push was on the wire: not sent again"
 
 _PICK = "SELECT id FROM reminder WHERE state = 'PENDING' AND due_at <= {p[2]} ORDER BY due_at LIMIT {p[3]}"
-_SET = "UPDATE reminder SET state = 'CLAIMED', claimed_by = {p[0]}, claimed_until = {p[1]}, attempts = attempts + 1"
+_CLAIM = "UPDATE reminder SET state = 'CLAIMED', claimed_by = {p[0]}, claimed_until = {p[1]}, attempts = attempts + 1"
+_SENT = "UPDATE reminder SET state = 'SENT', sent_at = {p[0]}, claimed_until = NULL, lateness_ms = {lateness}"
 
 
 def _claim_sql(dialect: str) -> str:
@@ -32,20 +33,31 @@ def _claim_sql(dialect: str) -> str:
         # not start with UPDATE.
         return (
             f"WITH picked AS MATERIALIZED ({_PICK.format(p=p)} FOR UPDATE SKIP LOCKED), "
-            f"claimed AS ({_SET.format(p=p)} FROM picked "
+            f"claimed AS ({_CLAIM.format(p=p)} FROM picked "
             "WHERE reminder.id = picked.id AND reminder.state = 'PENDING' RETURNING reminder.*) "
             "SELECT * FROM claimed"
         )
-    return f"{_SET.format(p='????')} WHERE state = 'PENDING' AND id IN ({_PICK.format(p='????')}) RETURNING *"
+    return f"{_CLAIM.format(p='????')} WHERE state = 'PENDING' AND id IN ({_PICK.format(p='????')}) RETURNING *"
+
+
+def _sent_statement(dialect: str, now: datetime, ids: list[int]) -> tuple[str, list[object]]:
+    """Marking `ids` sent at `now`, with the lateness of each: the statement and its parameters."""
+    if dialect == "postgres":
+        lateness = "GREATEST(0, CAST(EXTRACT(EPOCH FROM ($1::timestamptz - due_at)) * 1000 AS INTEGER))"
+        return f"{_SENT.format(p=('$1',), lateness=lateness)} WHERE id = ANY($2::bigint[])", [now, ids]
+    lateness = "MAX(0, CAST(ROUND((julianday(?1) - julianday(due_at)) * 86400000) AS INTEGER))"
+    return f"{_SENT.format(p=('?1',), lateness=lateness)} WHERE id IN ({', '.join('?' * len(ids))})", [now, *ids]
 
 
 async def claim_due(worker_id: str, now: datetime, limit: int, lease: timedelta) -> list[Reminder]:
     """Claim up to `limit` due reminders (oldest first) for `worker_id`, with one statement."""
     connection = connections.get("default")
     token = f"{worker_id}:{secrets.token_hex(4)}"
+    sql = _claim_sql(connection.capabilities.dialect)
     # The executor turns rows into models, as Model.raw() does, but with bound parameters.
-    executor = connection.executor_class(model=Reminder, db=connection)
-    claimed = await executor.execute_select(_claim_sql(connection.capabilities.dialect), [token, now + lease, now, limit])
+    claimed = await connection.executor_class(model=Reminder, db=connection).execute_select(
+        sql, [token, now + lease, now, limit]
+    )
     return sorted(claimed, key=lambda reminder: (reminder.due_at, reminder.id))
 
 
@@ -65,6 +77,16 @@ async def mark_sending(reminders: list[Reminder], now: datetime, lease: timedelt
     )
 
 
+async def mark_sent(reminders: list[Reminder], now: datetime) -> None:
+    """Record these reminders sent at `now`, each with its lateness behind its due time, in one statement."""
+    if not reminders:
+        return
+    connection = connections.get("default")
+    await connection.execute_query(
+        *_sent_statement(connection.capabilities.dialect, now, [reminder.id for reminder in reminders])
+    )
+
+
 async def release_expired(now: datetime) -> int:
     """Put back the claimed rows whose claim ran out before they went on the wire."""
     return await Reminder.filter(state=ReminderState.CLAIMED, claimed_until__lt=now).update(
@@ -77,29 +99,3 @@ async def give_up_unconfirmed(now: datetime) -> int:
     return await Reminder.filter(state=ReminderState.SENDING, claimed_until__lt=now).update(
         state=ReminderState.FAILED, last_error=UNCONFIRMED
     )
-
-
-_SENT = {
-    "postgres": (
-        "UPDATE reminder SET state = 'SENT', sent_at = $1, claimed_until = NULL, "
-        "lateness_ms = GREATEST(0, CAST(EXTRACT(EPOCH FROM ($1::timestamptz - due_at)) * 1000 AS INTEGER)) "
-        "WHERE id = ANY($2::bigint[])"
-    ),
-    "sqlite": (
-        "UPDATE reminder SET state = 'SENT', sent_at = ?, claimed_until = NULL, "
-        "lateness_ms = MAX(0, CAST(ROUND((julianday(?) - julianday(due_at)) * 86400000) AS INTEGER)) "
-        "WHERE id IN ({ids})"
-    ),
-}
-
-
-async def mark_sent(reminders: list[Reminder], now: datetime) -> None:
-    """Record these reminders sent at `now`, each with its lateness behind its due time, in one statement."""
-    if not reminders:
-        return
-    connection = connections.get("default")
-    ids = [reminder.id for reminder in reminders]
-    if connection.capabilities.dialect == "postgres":
-        await connection.execute_query(_SENT["postgres"], [now, ids])
-    else:
-        await connection.execute_query(_SENT["sqlite"].format(ids=", ".join("?" * len(ids))), [now, now, *ids])

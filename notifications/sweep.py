@@ -5,6 +5,10 @@ Per claimed batch: reminders that no longer apply are SKIPPED; a switched-off ca
 sends nothing; a non-urgent push inside the citizen's quiet hours waits for the window to end; a citizen without a
 device gets deadline-critical reminders by SMS. Reminders are marked SENDING just before they go on the wire, so a
 worker dying mid-send never causes a second delivery (see notifications.claims).
+
+Throughput: a worker runs several lanes, each claiming and handling batches one after another, so one batch's
+database work overlaps another's pushes; only one lane's batch is on the wire at a time, so a worker dying
+mid-send leaves at most one batch unconfirmed.
 """
 
 from __future__ import annotations
@@ -71,7 +75,11 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 class Sweep:
-    """Sends due reminders; run by the scheduler in exactly one process (and safe if more run)."""
+    """Sends due reminders; run by the scheduler in exactly one process (and safe if more run).
+
+    Each lane claims `batch_size` reminders at a time; `lanes` lanes run at once. A claim lasts `lease`; a reminder
+    is tried `max_attempts` times.
+    """
 
     def __init__(
         self,
@@ -108,7 +116,9 @@ class Sweep:
 
     async def _run(self, max_batches: int) -> Counter[str]:
         now = _now()
-        counts: Counter[str] = Counter(unconfirmed=await give_up_unconfirmed(now), expired=await release_expired(now))
+        counts: Counter[str] = Counter(
+            unconfirmed=await give_up_unconfirmed(now), expired_claims=await release_expired(now)
+        )
         batches = iter(range(max_batches))  # shared by the lanes: `max_batches` in all
         async with asyncio.TaskGroup() as lanes:
             handled = [lanes.create_task(self._lane(batches)) for _ in range(self._lanes)]

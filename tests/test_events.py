@@ -64,6 +64,17 @@ async def test_redis_carries_events_between_workers(two_buses):
         assert await next_message(messages) == {"dossierId": 7}
 
 
+@pytest.mark.parametrize("kind", ["in-process", "redis"])
+async def test_a_batch_published_at_once_arrives_in_order_on_its_channels(kind, two_buses):
+    publisher, subscriber = (InProcessEventBus(),) * 2 if kind == "in-process" else two_buses
+    async with subscriber.subscribe("citizen:1:inbox") as ones, subscriber.subscribe("citizen:2:inbox") as twos:
+        await publisher.publish_many(
+            [("citizen:1:inbox", {"n": 1}), ("citizen:2:inbox", {"n": 2}), ("citizen:1:inbox", {"n": 3})]
+        )
+        assert [await next_message(ones), await next_message(ones)] == [{"n": 1}, {"n": 3}]
+        assert await next_message(twos) == {"n": 2}
+
+
 async def test_redis_bus_reconnects_after_redis_restarts(two_buses, redis_srv):
     publisher, subscriber = two_buses
     inbox: asyncio.Queue[dict] = asyncio.Queue()

@@ -3,6 +3,7 @@ dead tokens, transient failures and crashed workers."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,6 +16,7 @@ from app.dossiers.models import ActorKind, DossierStatus
 from app.dossiers.services import Actor
 from app.ratings.models import RatingLevel
 from app.ratings.services import CriterionScores, rate_dossier
+from app.seeding.due_reminders import seed_due_reminders
 from app.sms import HttpSmsSender
 from app.working_days import LOCAL_TZ, add_working_time
 from notifications import outbox
@@ -93,6 +95,22 @@ async def test_a_status_change_reaches_inbox_and_phone_exactly_once(app, cast, d
     assert (entry.title, entry.deep_link, entry.read_at) == (message.title, message.deep_link, None)
     reminder = await Reminder.get(kind=ReminderKind.DOSSIER_UPDATED)
     assert reminder.state is ReminderState.SENT and reminder.lateness_ms is not None
+
+
+async def test_a_successful_push_refreshes_a_devices_last_use_at_most_daily(app, cast, dossier, sweep, push):
+    await _no_quiet_hours(cast.citizen)
+    now = datetime.now(UTC)
+    stale, fresh = [
+        await Device.create(token=token, citizen=cast.citizen, platform=Platform.ANDROID, last_seen_at=now - age)
+        for token, age in (("phone-stale", timedelta(days=2)), ("phone-fresh", timedelta(hours=1)))
+    ]
+    await app.state.services.dossiers.change_status(dossier, DossierStatus.RECEIVED, _staff(cast))
+
+    await sweep.run()
+
+    assert len(push.sent) == 2
+    assert (await Device.get(id=stale.id)).last_seen_at >= now  # kept from pruning for another 60 days
+    assert (await Device.get(id=fresh.id)).last_seen_at == fresh.last_seen_at  # not rewritten at every push
 
 
 async def test_english_speakers_get_english(app, cast, dossier, sweep, push):
@@ -322,3 +340,34 @@ async def test_a_returned_dossier_asks_for_a_rating_unless_already_rated(app, ca
     prompts = [m for m in push.sent if m.data["kind"] == "RATING_PROMPT"]
     assert (await Reminder.get(id=prompt.id)).state is (ReminderState.SKIPPED if rated_first else ReminderState.SENT)
     assert [m.deep_link for m in prompts] == ([] if rated_first else [f"dossier/{dossier.code}"])
+
+
+class _SlowWire(RecordingPushSender):
+    """Answers after a pause, noting how many calls overlap and how many reminders wait claimed meanwhile."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.on_the_wire = self.most_on_the_wire = self.most_claimed_meanwhile = 0
+
+    async def send(self, messages):
+        self.on_the_wire += 1
+        self.most_on_the_wire = max(self.most_on_the_wire, self.on_the_wire)
+        await asyncio.sleep(0.05)
+        claimed = await Reminder.filter(state=ReminderState.CLAIMED).count()
+        self.most_claimed_meanwhile = max(self.most_claimed_meanwhile, claimed)
+        self.on_the_wire -= 1
+        return await super().send(messages)
+
+
+async def test_lanes_prepare_batches_while_one_is_on_the_wire_and_send_each_reminder_once(app, texts):
+    ids = await seed_due_reminders(350, datetime.now(UTC) - timedelta(minutes=1))
+    push = _SlowWire()
+    sweep = Sweep(push, texts, app.state.services.bus, worker_id="lanes", batch_size=50, lanes=4)
+
+    counts = await sweep.run()
+
+    assert counts["sent"] == 350 and push.calls == 7
+    assert sorted(int(m.data["reminderId"]) for m in push.sent) == sorted(ids)
+    assert push.most_on_the_wire == 1  # SENDING means on the wire: a dying worker leaves one batch unconfirmed
+    assert push.most_claimed_meanwhile >= 50  # another lane had its batch claimed and prepared meanwhile
+    assert await Notification.filter(reminder_id__in=ids).count() == 350
