@@ -88,7 +88,7 @@ async def run(reminders: int, workers: int, database: str, redis: str, due_per_s
     print(f"| FcmPushSender straight to the fake (baseline) | {direct:,.0f} | 1.00 |")
     print(f"| sweep: claim, re-check, inbox, push, record | {rate:,.0f} | {rate / direct:.2f} |")
     print(
-        f"wall time {wall:.1f} s; lateness behind due time p50 {p50 / 1000:.1f} s, p95 {p95 / 1000:.1f} s; "
+        f"wall time {wall:.1f} s; lateness behind due time p50 {p50 / 1000:.2f} s, p95 {p95 / 1000:.2f} s; "
         f"{late:,} sent more than a minute late"
     )
 
