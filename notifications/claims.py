@@ -64,6 +64,8 @@ async def claim_due(worker_id: str, now: datetime, limit: int, lease: timedelta)
 async def mark_sending(reminders: list[Reminder], now: datetime, lease: timedelta) -> set[int]:
     """Record that these claimed reminders are about to go on the wire; returns the ids whose claim still held
     (a claim that ran out may be another worker's now: those must not be sent)."""
+    if not reminders:
+        return set()
     tokens = {reminder.claimed_by for reminder in reminders}
     ids = [reminder.id for reminder in reminders]
     mine = Reminder.filter(id__in=ids, claimed_by__in=tokens, state=ReminderState.CLAIMED)

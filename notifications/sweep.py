@@ -159,16 +159,15 @@ class Sweep:
             plan.render_for(citizens)
         await self._store_in_inbox(live)
         deferred = await self._plan(live, citizens, now, counts)
-        sending = [p for p in live if p.messages or p.sms]
+        ready = [p for p in live if p.messages or p.sms]
         async with self._on_the_wire:  # one lane's batch at a time: a SENDING row is one whose push is under way
-            held = await mark_sending([p.reminder for p in sending], now, self._lease)
-            sending = [p for p in sending if p.reminder.id in held]
-            results = await self._push.send([m for p in sending for m in p.messages])
-        lost = {p.reminder.id for p in live if p.messages or p.sms} - held
+            held = await mark_sending([p.reminder for p in ready], _now(), self._lease)
+            results = await self._push.send([m for p in ready if p.reminder.id in held for m in p.messages])
+        lost = {p.reminder.id for p in ready} - held
         if lost:  # claims that ran out while this batch was prepared: another worker may have them now
             counts["lost_claims"] += len(lost)
             live = [p for p in live if p.reminder.id not in lost]
-        await self._record(live, deferred, results, now, counts)
+        await self._record(live, deferred, results, _now(), counts)  # sent, and late, as of now
         return counts
 
     async def _store_in_inbox(self, plans: list[Plan]) -> None:
