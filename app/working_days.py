@@ -42,7 +42,8 @@ def next_working_day(day: date) -> date:
     return day
 
 
-def _local_midnight(day: date) -> datetime:
+def local_midnight(day: date) -> datetime:
+    """The start of a local date in Asia/Ho_Chi_Minh."""
     return datetime.combine(day, time(0), LOCAL_TZ)
 
 
@@ -55,8 +56,8 @@ def working_time_between(start: datetime, end: datetime) -> timedelta:
     day = start_local.date()
     while day <= end_local.date():
         if is_working_day(day):
-            lower = max(start_local, _local_midnight(day))
-            upper = min(end_local, _local_midnight(day + DAY))
+            lower = max(start_local, local_midnight(day))
+            upper = min(end_local, local_midnight(day + DAY))
             if upper > lower:
                 total += upper - lower
         day += DAY
@@ -70,7 +71,7 @@ def add_working_time(start: datetime, amount: timedelta) -> datetime:
     current = start.astimezone(LOCAL_TZ)
     remaining = amount
     while True:
-        day_end = _local_midnight(current.date() + DAY)
+        day_end = local_midnight(current.date() + DAY)
         if is_working_day(current.date()):
             if current + remaining <= day_end:
                 return (current + remaining).astimezone(UTC)
@@ -83,7 +84,7 @@ def _subtract_working_time(start: datetime, amount: timedelta) -> datetime:
     upper = start.astimezone(LOCAL_TZ)
     remaining = amount
     while True:
-        lower = _local_midnight(day)
+        lower = local_midnight(day)
         if is_working_day(day):
             if remaining <= upper - lower:
                 return (upper - remaining).astimezone(UTC)

@@ -26,10 +26,6 @@ class Fee:
     total_vnd: int
     version: int
 
-    @property
-    def subtotal_vnd(self) -> int:
-        return sum(line.amount_vnd for line in self.lines if line.amount_vnd > 0)
-
     def lines_json(self) -> list[dict]:
         return [asdict(line) for line in self.lines]
 

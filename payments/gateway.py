@@ -49,7 +49,6 @@ class Intent:
     metadata: dict[str, str]
     created: datetime
     client_secret: str = ""
-    customer: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,13 +69,6 @@ class GatewayEvent:
     amount_vnd: int = 0
     detail: str = ""
     refund_references: tuple[str, ...] = field(default_factory=tuple)
-
-
-@dataclass(frozen=True)
-class GatewayRefund:
-    reference: str
-    amount_vnd: int
-    succeeded: bool
 
 
 class PaymentGateway(Protocol):
@@ -101,10 +93,8 @@ class PaymentGateway(Protocol):
         """A short-lived secret letting the mobile payment sheet show the customer's saved methods."""
         ...
 
-    async def refund(
-        self, reference: str, amount_vnd: int, idempotency_key: str, metadata: dict[str, str]
-    ) -> GatewayRefund:
-        """Refund part or all of a succeeded payment."""
+    async def refund(self, reference: str, amount_vnd: int, idempotency_key: str, metadata: dict[str, str]) -> str:
+        """Refund part or all of a succeeded payment; the gateway's reference of the refund."""
         ...
 
     async def recent_intents(self, created_after: datetime) -> list[Intent]:

@@ -400,14 +400,16 @@ class PaymentService:
             return await Refund.get(payment_id=payment.id, request_key=request_key)
         metadata = {"dossier_code": dossier.code, "refund_id": str(refund.id)}
         try:
-            done = await self.gateway.refund(payment.gateway_reference, amount_vnd, f"refund-{refund.id}", metadata)
+            reference = await self.gateway.refund(
+                payment.gateway_reference, amount_vnd, f"refund-{refund.id}", metadata
+            )
         except GatewayError as error:
             async with in_transaction():
                 await Refund.filter(id=refund.id).update(status=RefundStatus.FAILED, settled_at=_now())
                 await Payment.filter(id=payment.id).update(refund_requested_vnd=F("refund_requested_vnd") - amount_vnd)
             logger.warning("refund %s refused by the gateway: %s", refund.id, error)
             raise DomainError(ErrorCode.PAYMENT_GATEWAY_ERROR, None) from error
-        await Refund.filter(id=refund.id).update(gateway_reference=done.reference)
+        await Refund.filter(id=refund.id).update(gateway_reference=reference)
         return await Refund.get(id=refund.id)
 
     # --- development ----------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import secrets
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from payments.gateway import EventKind, GatewayError, GatewayEvent, GatewayRefund, Intent, IntentState, InvalidWebhook
+from payments.gateway import EventKind, GatewayError, GatewayEvent, Intent, IntentState, InvalidWebhook
 
 
 class SimulatedGateway:
@@ -33,7 +33,7 @@ class SimulatedGateway:
         reference = f"pi_sim_{secrets.token_hex(8)}"
         intent = Intent(
             reference, amount_vnd, "vnd", IntentState.OPEN, dict(metadata), datetime.now(UTC),
-            client_secret=f"{reference}_secret_sim", customer=customer,
+            client_secret=f"{reference}_secret_sim",
         )  # fmt: skip
         self._intents[reference] = intent
         self._by_key[idempotency_key] = reference
@@ -54,10 +54,8 @@ class SimulatedGateway:
     async def customer_session_secret(self, customer: str) -> str:
         return f"cuss_secret_sim_{secrets.token_hex(8)}"
 
-    async def refund(
-        self, reference: str, amount_vnd: int, idempotency_key: str, metadata: dict[str, str]
-    ) -> GatewayRefund:
-        return GatewayRefund(f"re_sim_{secrets.token_hex(8)}", amount_vnd, True)
+    async def refund(self, reference: str, amount_vnd: int, idempotency_key: str, metadata: dict[str, str]) -> str:
+        return f"re_sim_{secrets.token_hex(8)}"
 
     async def recent_intents(self, created_after: datetime) -> list[Intent]:
         found = [intent for intent in self._intents.values() if intent.created >= created_after]

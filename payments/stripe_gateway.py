@@ -14,7 +14,6 @@ from payments.gateway import (
     EventKind,
     GatewayError,
     GatewayEvent,
-    GatewayRefund,
     Intent,
     IntentState,
     InvalidWebhook,
@@ -47,7 +46,6 @@ def _intent(data: dict) -> Intent:
         metadata={str(k): str(v) for k, v in (data.get("metadata") or {}).items()},
         created=_time(data.get("created")),
         client_secret=data.get("client_secret") or "",
-        customer=data.get("customer") or "",
     )
 
 
@@ -134,12 +132,10 @@ class StripeGateway:
             raise GatewayError(str(error)) from error
         return session.client_secret
 
-    async def refund(
-        self, reference: str, amount_vnd: int, idempotency_key: str, metadata: dict[str, str]
-    ) -> GatewayRefund:
+    async def refund(self, reference: str, amount_vnd: int, idempotency_key: str, metadata: dict[str, str]) -> str:
         params = {"payment_intent": reference, "amount": amount_vnd, "metadata": metadata}
         refund = await self._call(self._client.v1.refunds.create_async, params, idempotency_key)
-        return GatewayRefund(refund.id, int(refund.amount), refund.status == "succeeded")
+        return refund.id
 
     async def recent_intents(self, created_after: datetime) -> list[Intent]:
         try:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from app.errors import DomainError, ErrorCode
-from app.working_days import LOCAL_TZ
+from app.working_days import LOCAL_TZ, local_midnight
 from payments.models import Receipt
 
 MAX_DAYS = 31
@@ -38,10 +38,6 @@ class Takings:
         return sum(day.refunded_vnd for day in self.days)
 
 
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=LOCAL_TZ)
-
-
 async def centre_takings(centre_id: int, first: date, last: date) -> Takings:
     """Every day from `first` to `last` (local dates, at most 31) with the fees collected for the centre's
     dossiers, by receipt date; refunds count against the day of the payment they return."""
@@ -50,8 +46,8 @@ async def centre_takings(centre_id: int, first: date, last: date) -> Takings:
     receipts = (
         await Receipt.filter(
             centre_id=centre_id,
-            paid_at__gte=_local_midnight(first),
-            paid_at__lt=_local_midnight(last + timedelta(days=1)),
+            paid_at__gte=local_midnight(first),
+            paid_at__lt=local_midnight(last + timedelta(days=1)),
         )
         .select_related("payment", "dossier")
         .order_by("paid_at", "id")

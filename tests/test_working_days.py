@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from app.working_days import LOCAL_TZ, TimeLeft, add_working_time, due_at, is_working_day, working_time_between
+from app.working_days import (
+    LOCAL_TZ,
+    TimeLeft,
+    add_working_time,
+    due_at,
+    is_working_day,
+    local_midnight,
+    working_time_between,
+)
 
 
 def local(*args: int) -> datetime:
@@ -63,3 +71,7 @@ def test_negative_working_time_walks_back_over_non_working_dates():
     monday_noon = local(2026, 11, 30, 12, 0)
     assert add_working_time(monday_noon, timedelta(hours=-24)) == local(2026, 11, 27, 12, 0).astimezone(UTC)
     assert working_time_between(local(2026, 11, 27, 12, 0), monday_noon) == timedelta(hours=24)
+
+
+def test_a_local_date_starts_at_17_00_utc_the_day_before():
+    assert local_midnight(date(2026, 2, 17)) == datetime(2026, 2, 16, 17, 0, tzinfo=UTC)

@@ -65,6 +65,7 @@ class Origin:
 
 @strawberry.type(description="A centre that can take the procedure, and the trip there.")
 class CentreCandidate:
+    model: strawberry.Private[models.Centre]
     centre: Centre = strawberry.field(description="The centre.")
     travel_minutes: int = strawberry.field(description="Door-to-door travel time, rounded up to the minute.")
     distance_km: float = strawberry.field(description="Travel distance in km (road, or straight line by boat).")
@@ -83,7 +84,7 @@ class CentreCandidate:
         "days); null when none is free."
     )
     async def next_free_slot(self, info: Info) -> datetime | None:
-        return await info.context.loaders.next_free_slot_by_centre.load(int(self.centre.id))
+        return await info.context.loaders.next_free_slot_by_centre.load(self.model)
 
 
 @strawberry.type(description="Result of `nearestCentres`.")
@@ -107,6 +108,7 @@ def _ferry_note(locale: str) -> str:
 
 def _candidate(found: Candidate, locale: str) -> CentreCandidate:
     return CentreCandidate(
+        model=found.centre,
         centre=Centre.from_model(found.centre),
         travel_minutes=max(1, math.ceil(found.trip.minutes)),
         distance_km=round(found.trip.distance_km, 1),

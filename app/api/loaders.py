@@ -51,10 +51,10 @@ class ChildrenByParentLoader(DataLoader[int, list[M]], Generic[M]):
         return [grouped[key] for key in keys]
 
 
-async def _next_free_slots(centre_ids: Iterable[int]) -> list[datetime | None]:
-    keys = list(centre_ids)
+async def _next_free_slots(centres: Iterable[Centre]) -> list[datetime | None]:
+    keys = list(centres)
     found = await next_free_slots(keys, datetime.now(UTC))
-    return [found.get(key) for key in keys]
+    return [found[centre.id] for centre in keys]
 
 
 @dataclass
@@ -75,8 +75,9 @@ class Loaders:
     payments_by_dossier: ChildrenByParentLoader[Payment] = field(
         default_factory=lambda: ChildrenByParentLoader(Payment, "dossier_id")
     )
-    next_free_slot_by_centre: DataLoader[int, datetime | None] = field(
-        default_factory=lambda: DataLoader(load_fn=_next_free_slots)
+    # keyed by loaded centres (hours and counters read), so callers holding them cost no centre query
+    next_free_slot_by_centre: DataLoader[Centre, datetime | None] = field(
+        default_factory=lambda: DataLoader(load_fn=_next_free_slots, cache_key_fn=lambda centre: centre.id)
     )
 
 

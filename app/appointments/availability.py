@@ -1,12 +1,13 @@
 """The earliest free slot of many centres at once, for lists such as the nearest-centre search.
 
-Four queries whatever the number of centres: their hours, their capacity overrides, their closures and the slot
-counters that could be full; the slots themselves are computed in memory.
+The caller passes the centres it has loaded (their hours and counters are read); three queries whatever their
+number: capacity overrides, closures and the slot counters that could be full. Slots are computed in memory.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 from app.appointments.models import CentreClosure, SlotCapacity, SlotCounter
@@ -15,9 +16,8 @@ from app.catalogue.models import Centre
 from app.working_days import LOCAL_TZ
 
 
-async def next_free_slots(centre_ids: list[int], now: datetime) -> dict[int, datetime | None]:
-    """Each known centre's earliest slot with a place left, within minimum notice and horizon (None: none free)."""
-    centres = await Centre.filter(id__in=centre_ids).only("id", "opening_hours", "counters")
+async def next_free_slots(centres: Sequence[Centre], now: datetime) -> dict[int, datetime | None]:
+    """Each centre's earliest slot with a place left, within minimum notice and horizon (None: none free), by id."""
     if not centres:
         return {}
     ids = [centre.id for centre in centres]
