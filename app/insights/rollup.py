@@ -10,7 +10,7 @@ no watermark yet, rebuild everything.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
@@ -18,8 +18,7 @@ from tortoise.transactions import in_transaction
 
 from app.insights.measures import DOSSIER_COLUMNS, RATING_COLUMNS, dossier_measures, paid_join, rating_measures
 from app.insights.models import RollupState
-from app.insights.sql import Query, as_date, new_query
-from app.working_days import LOCAL_TZ
+from app.insights.sql import Period, Query, as_date, new_query, period_filter
 
 MARGIN = timedelta(seconds=60)
 CLAIM_EXPIRES = timedelta(minutes=10)
@@ -86,40 +85,41 @@ def _rating_changes(q: Query, since: datetime) -> str:
     return f"SELECT DISTINCT {q.local_date('r.created_at')} AS day FROM rating r WHERE r.updated_at >= {q.param(since)}"
 
 
-def _dossier_source(q: Query, days_condition: str) -> str:
+def _dossier_source(q: Query, days: list[date] | None) -> str:
     day = q.local_date("d.submitted_at")
     return f"""
         SELECT {day} AS day, d.handling_centre_id, {dossier_measures(q)}
         FROM dossier d {paid_join(q)}
-        {days_condition.format(column="d.submitted_at")}
+        {_on_days(q, "d.submitted_at", days)}
         GROUP BY {day}, d.handling_centre_id
     """
 
 
-def _rating_source(q: Query, days_condition: str) -> str:
+def _rating_source(q: Query, days: list[date] | None) -> str:
     day = q.local_date("r.created_at")
     return f"""
         SELECT {day} AS day, r.centre_id, {rating_measures(q)}
         FROM rating r
-        {days_condition.format(column="r.created_at")}
+        {_on_days(q, "r.created_at", days)}
         GROUP BY {day}, r.centre_id
     """
+
+
+def _on_days(q: Query, column: str, days: list[date] | None) -> str:
+    """A WHERE clause keeping the rows whose timestamp `column` falls on one of `days` (every row when None)."""
+    if days is None:
+        return ""
+    return "WHERE " + " OR ".join(f"({period_filter(q, Period(day, day), column)})" for day in days)
 
 
 async def _rebuild(connection, table: str, columns: tuple[str, ...], days: set[date] | None, source) -> None:
     """Replace the rows of `days` (all rows when None) with fresh aggregates."""
     delete, insert = new_query(), new_query()
     if days is None:
-        delete_sql, condition = f"DELETE FROM {table}", ""
+        ordered, delete_sql = None, f"DELETE FROM {table}"
     else:
         ordered = sorted(days)
         delete_sql = f"DELETE FROM {table} WHERE day IN ({', '.join(delete.param(day) for day in ordered)})"
-        condition = "WHERE " + " OR ".join(_day_range(insert, day) for day in ordered)
-    insert_sql = f"INSERT INTO {table} (day, centre_id, {', '.join(columns)}) {source(insert, condition)}"
+    insert_sql = f"INSERT INTO {table} (day, centre_id, {', '.join(columns)}) {source(insert, ordered)}"
     await connection.execute_query(delete_sql, delete.values)
     await connection.execute_query(insert_sql, insert.values)
-
-
-def _day_range(q: Query, day: date) -> str:
-    start = datetime.combine(day, time(0), LOCAL_TZ)
-    return f"({{column}} >= {q.param(start)} AND {{column}} < {q.param(start + timedelta(days=1))})"
