@@ -1,11 +1,12 @@
 """Keeping the daily roll-ups fresh: rebuild the days whose source rows changed since the last refresh.
 
-A refresh is claimed with a conditional UPDATE of the single `rollup_state` row, so concurrent readers never rebuild
-the same days at once (the loser reads the roll-ups as they are, at most one refresh behind). Changed days are found
-through indexed timestamps: `dossier.updated_at` (every transition sets it), `payment.paid_at` and
-`rating.updated_at`. The watermark trails the refresh's start by `MARGIN`, so a change committed by a transaction
-that began up to that long before the refresh is still picked up next time. More than `MAX_DAYS` changed days, or
-no watermark yet, rebuild everything.
+Changed days are found through indexed timestamps: `dossier.updated_at` (every transition sets it), `payment.paid_at`
+and `rating.updated_at`. When none changed since the watermark, a refresh only reads. Otherwise it is claimed with a
+conditional UPDATE of the single `rollup_state` row, so concurrent readers never rebuild the same days at once (the
+loser reads the roll-ups as they are, at most one refresh behind). The watermark trails the refresh's start by
+`MARGIN`, so a change committed by a transaction that began up to that long before the refresh is still picked up
+next time (a change thus keeps its date stale until a refresh starts more than `MARGIN` after it). More than
+`MAX_DAYS` changed days, or no watermark yet, rebuild everything.
 """
 
 from __future__ import annotations
@@ -27,15 +28,17 @@ STATE_ID = 1
 
 
 async def refresh(now: datetime | None = None) -> bool:
-    """Bring the roll-ups up to date; False when another refresh is already running."""
+    """Bring the roll-ups up to date, writing nothing when they are; False when another refresh is already running."""
     now = now or datetime.now(UTC)
+    state = await RollupState.get_or_none(id=STATE_ID)
+    since = state.refreshed_until if state else None
+    dossier_days = None if since is None else await _changed_days(_dossier_changes, since)
+    rating_days = None if since is None else await _changed_days(_rating_changes, since)
+    if dossier_days == set() and rating_days == set():
+        return True  # nothing changed since the watermark
     if not await _claim(now):
         return False
     try:
-        state = await RollupState.get(id=STATE_ID)
-        since = state.refreshed_until
-        dossier_days = None if since is None else await _changed_days(_dossier_changes, since)
-        rating_days = None if since is None else await _changed_days(_rating_changes, since)
         async with in_transaction() as connection:
             if dossier_days is None or dossier_days:
                 await _rebuild(connection, "dossier_day", DOSSIER_COLUMNS, dossier_days, _dossier_source)
