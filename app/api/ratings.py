@@ -12,13 +12,13 @@ from app.accounts.models import StaffRole
 from app.api.arguments import Input
 from app.api.context import Info
 from app.api.enums import described_enum
-from app.api.errors import UserError, bad_input, returns_user_errors
+from app.api.errors import UserError, returns_user_errors
 from app.api.ids import database_id
 from app.api.pagination import After, Connection, First, paginate_queryset
 from app.api.permissions import require_citizen, require_staff_of
 from app.dossiers.codes import normalise_dossier_code
 from app.errors import DomainError, ErrorCode
-from app.insights.sql import Period
+from app.insights.sql import day_start
 from app.ratings import models, services
 from app.ratings.models import RatingLevel
 
@@ -175,12 +175,10 @@ class RatingsQuery:
         queryset = models.Rating.filter(centre_id=centre)
         if level is not None:
             queryset = queryset.filter(level=level)
-        if from_ is not None or to is not None:
-            try:
-                period = Period.of(from_, to)
-            except DomainError as error:
-                raise bad_input(error.message(info.context.locale)) from error
-            queryset = queryset.filter(created_at__gte=period.start, created_at__lt=period.end)
+        if from_ is not None:
+            queryset = queryset.filter(created_at__gte=day_start(from_))
+        if to is not None:
+            queryset = queryset.filter(created_at__lt=day_start(to + timedelta(days=1)))
         if needs_answer:
             queryset = queryset.filter(level=RatingLevel.DISSATISFIED, responded_at__isnull=True)
         ordered = queryset.order_by("-created_at", "-id").select_related(*RATING_RELATIONS)

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from statistics import fmean
 
 from app.appointments.models import AppointmentStatus
 from app.errors import DomainError, ErrorCode
-from app.insights.sql import as_date, new_query
+from app.insights.sql import Period, Scope, as_date, date_filter, new_query, scope_filter
 from app.working_days import LOCAL_TZ, is_public_holiday
 
 LOOKBACK_WEEKS = 8
@@ -112,19 +112,14 @@ def forecast_series(kind: DemandKind, history: dict[date, int], today: date, day
 
 async def daily_counts(kind: DemandKind, centre_id: int | None, first: date, last: date) -> dict[date, int]:
     """Dossiers filed at (or appointments booked for) the centre per local date, [first, last]."""
-    q = new_query()
+    q, period = new_query(), Period(first, last)
     if kind is DemandKind.DOSSIERS:
         day = q.local_date("d.submitted_at")
-        start = datetime.combine(first, time(0), LOCAL_TZ)
-        end = datetime.combine(last + timedelta(days=1), time(0), LOCAL_TZ)
-        conditions = [f"d.submitted_at >= {q.param(start)}", f"d.submitted_at < {q.param(end)}"]
-        if centre_id is not None:
-            conditions.append(f"d.received_centre_id = {q.param(centre_id)}")
-        sql = f"SELECT {day} AS day, COUNT(*) AS n FROM dossier d WHERE {' AND '.join(conditions)} GROUP BY {day}"
+        in_scope = scope_filter(q, Scope(period, centre_id), "d", "submitted_at", "received_centre_id")
+        sql = f"SELECT {day} AS day, COUNT(*) AS n FROM dossier d WHERE {in_scope} GROUP BY {day}"
     else:
         conditions = [
-            f"a.local_day >= {q.param(first)}",
-            f"a.local_day <= {q.param(last)}",
+            date_filter(q, period, "a.local_day"),
             f"a.status <> {q.param(AppointmentStatus.CANCELLED.value)}",
         ]
         if centre_id is not None:

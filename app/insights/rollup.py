@@ -1,16 +1,17 @@
 """Keeping the daily roll-ups fresh: rebuild the days whose source rows changed since the last refresh.
 
-A refresh is claimed with a conditional UPDATE of the single `rollup_state` row, so concurrent readers never rebuild
-the same days at once (the loser reads the roll-ups as they are, at most one refresh behind). Changed days are found
-through indexed timestamps: `dossier.updated_at` (every transition sets it), `payment.paid_at` and
-`rating.updated_at`. The watermark trails the refresh's start by `MARGIN`, so a change committed by a transaction
-that began up to that long before the refresh is still picked up next time. More than `MAX_DAYS` changed days, or
-no watermark yet, rebuild everything.
+Changed days are found through indexed timestamps: `dossier.updated_at` (every transition sets it), `payment.paid_at`
+and `rating.updated_at`. When none changed since the watermark, a refresh only reads. Otherwise it is claimed with a
+conditional UPDATE of the single `rollup_state` row, so concurrent readers never rebuild the same days at once (the
+loser reads the roll-ups as they are, at most one refresh behind). The watermark trails the refresh's start by
+`MARGIN`, so a change committed by a transaction that began up to that long before the refresh is still picked up
+next time (a change thus keeps its date stale until a refresh starts more than `MARGIN` after it). More than
+`MAX_DAYS` changed days, or no watermark yet, rebuild everything.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
@@ -18,8 +19,7 @@ from tortoise.transactions import in_transaction
 
 from app.insights.measures import DOSSIER_COLUMNS, RATING_COLUMNS, dossier_measures, paid_join, rating_measures
 from app.insights.models import RollupState
-from app.insights.sql import Query, as_date, new_query
-from app.working_days import LOCAL_TZ
+from app.insights.sql import Period, Query, as_date, new_query, period_filter
 
 MARGIN = timedelta(seconds=60)
 CLAIM_EXPIRES = timedelta(minutes=10)
@@ -28,15 +28,17 @@ STATE_ID = 1
 
 
 async def refresh(now: datetime | None = None) -> bool:
-    """Bring the roll-ups up to date; False when another refresh is already running."""
+    """Bring the roll-ups up to date, writing nothing when they are; False when another refresh is already running."""
     now = now or datetime.now(UTC)
+    state = await RollupState.get_or_none(id=STATE_ID)
+    since = state.refreshed_until if state else None
+    dossier_days = None if since is None else await _changed_days(_dossier_changes, since)
+    rating_days = None if since is None else await _changed_days(_rating_changes, since)
+    if dossier_days == set() and rating_days == set():
+        return True  # nothing changed since the watermark
     if not await _claim(now):
         return False
     try:
-        state = await RollupState.get(id=STATE_ID)
-        since = state.refreshed_until
-        dossier_days = None if since is None else await _changed_days(_dossier_changes, since)
-        rating_days = None if since is None else await _changed_days(_rating_changes, since)
         async with in_transaction() as connection:
             if dossier_days is None or dossier_days:
                 await _rebuild(connection, "dossier_day", DOSSIER_COLUMNS, dossier_days, _dossier_source)
@@ -86,40 +88,41 @@ def _rating_changes(q: Query, since: datetime) -> str:
     return f"SELECT DISTINCT {q.local_date('r.created_at')} AS day FROM rating r WHERE r.updated_at >= {q.param(since)}"
 
 
-def _dossier_source(q: Query, days_condition: str) -> str:
+def _dossier_source(q: Query, days: list[date] | None) -> str:
     day = q.local_date("d.submitted_at")
     return f"""
         SELECT {day} AS day, d.handling_centre_id, {dossier_measures(q)}
         FROM dossier d {paid_join(q)}
-        {days_condition.format(column="d.submitted_at")}
+        {_on_days(q, "d.submitted_at", days)}
         GROUP BY {day}, d.handling_centre_id
     """
 
 
-def _rating_source(q: Query, days_condition: str) -> str:
+def _rating_source(q: Query, days: list[date] | None) -> str:
     day = q.local_date("r.created_at")
     return f"""
         SELECT {day} AS day, r.centre_id, {rating_measures(q)}
         FROM rating r
-        {days_condition.format(column="r.created_at")}
+        {_on_days(q, "r.created_at", days)}
         GROUP BY {day}, r.centre_id
     """
+
+
+def _on_days(q: Query, column: str, days: list[date] | None) -> str:
+    """A WHERE clause keeping the rows whose timestamp `column` falls on one of `days` (every row when None)."""
+    if days is None:
+        return ""
+    return "WHERE " + " OR ".join(f"({period_filter(q, Period(day, day), column)})" for day in days)
 
 
 async def _rebuild(connection, table: str, columns: tuple[str, ...], days: set[date] | None, source) -> None:
     """Replace the rows of `days` (all rows when None) with fresh aggregates."""
     delete, insert = new_query(), new_query()
     if days is None:
-        delete_sql, condition = f"DELETE FROM {table}", ""
+        ordered, delete_sql = None, f"DELETE FROM {table}"
     else:
         ordered = sorted(days)
         delete_sql = f"DELETE FROM {table} WHERE day IN ({', '.join(delete.param(day) for day in ordered)})"
-        condition = "WHERE " + " OR ".join(_day_range(insert, day) for day in ordered)
-    insert_sql = f"INSERT INTO {table} (day, centre_id, {', '.join(columns)}) {source(insert, condition)}"
+    insert_sql = f"INSERT INTO {table} (day, centre_id, {', '.join(columns)}) {source(insert, ordered)}"
     await connection.execute_query(delete_sql, delete.values)
     await connection.execute_query(insert_sql, insert.values)
-
-
-def _day_range(q: Query, day: date) -> str:
-    start = datetime.combine(day, time(0), LOCAL_TZ)
-    return f"({{column}} >= {q.param(start)} AND {{column}} < {q.param(start + timedelta(days=1))})"

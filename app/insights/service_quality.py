@@ -33,7 +33,7 @@ from app.insights.measures import (
     rating_measures,
 )
 from app.insights.rollup import refresh
-from app.insights.sql import Query, Scope, new_query, ratio, scope_filter
+from app.insights.sql import Query, Scope, date_filter, new_query, ratio, scope_filter
 
 SATISFACTION_TARGET = 0.99
 ON_TIME_TARGET = 0.995
@@ -96,7 +96,7 @@ async def service_quality(scope: Scope, now: datetime | None = None, live: bool 
 
 
 def _rollup_sums(q: Query, table: str, columns: tuple[str, ...], scope: Scope) -> str:
-    conditions = [f"day >= {q.param(scope.period.first)}", f"day <= {q.param(scope.period.last)}"]
+    conditions = [date_filter(q, scope.period, "day")]
     if scope.centre_id is not None:
         conditions.append(f"centre_id = {q.param(scope.centre_id)}")
     sums = ", ".join(f"SUM({name}) AS {name}" for name in columns)

@@ -38,11 +38,16 @@ class Period:
 
     @property
     def start(self) -> datetime:
-        return datetime.combine(self.first, time(0), LOCAL_TZ).astimezone(UTC)
+        return day_start(self.first)
 
     @property
     def end(self) -> datetime:
-        return datetime.combine(self.last + timedelta(days=1), time(0), LOCAL_TZ).astimezone(UTC)
+        return day_start(self.last + timedelta(days=1))
+
+
+def day_start(day: date) -> datetime:
+    """The UTC moment local date `day` begins."""
+    return datetime.combine(day, time(0), LOCAL_TZ).astimezone(UTC)
 
 
 @dataclass
@@ -90,12 +95,19 @@ class Scope:
     procedure_id: int | None = None
 
 
+def period_filter(query: Query, period: Period, column: str) -> str:
+    """WHERE conditions putting the timestamp `column` on one of `period`'s local dates."""
+    return f"{column} >= {query.param(period.start)} AND {column} < {query.param(period.end)}"
+
+
+def date_filter(query: Query, period: Period, column: str) -> str:
+    """WHERE conditions putting the local-date `column` in `period`."""
+    return f"{column} >= {query.param(period.first)} AND {column} <= {query.param(period.last)}"
+
+
 def scope_filter(query: Query, scope: Scope, alias: str, time_column: str, centre_column: str) -> str:
     """WHERE conditions putting `alias`'s rows in `scope` by their `time_column` and `centre_column`."""
-    conditions = [
-        f"{alias}.{time_column} >= {query.param(scope.period.start)}",
-        f"{alias}.{time_column} < {query.param(scope.period.end)}",
-    ]
+    conditions = [period_filter(query, scope.period, f"{alias}.{time_column}")]
     if scope.centre_id is not None:
         conditions.append(f"{alias}.{centre_column} = {query.param(scope.centre_id)}")
     if scope.procedure_id is not None:

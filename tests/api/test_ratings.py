@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from strawberry import relay
 
 from app.accounts.models import StaffRole
 from app.dossiers.models import Dossier, DossierStatus
+from app.ratings.models import Rating, RatingLevel
+from app.working_days import LOCAL_TZ
 from notifications.models import Reminder, ReminderKind
-from tests.dossier_data import BAI_CHAY, HA_LONG
+from tests.dossier_data import APPLICANT, BAI_CHAY, BORDERLESS_5_DAYS, HA_LONG
 
 RATE = """mutation($input: RateDossierInput!) { rateDossier(input: $input) {
   rating { id level needsAnswer comment criteria { staffAttitude clarity } editableUntil createdAt }
@@ -16,6 +20,8 @@ MINE = """query($code: String!) { dossierRating(code: $code) { level response { 
 LIST = """query($c: ID!, $n: Boolean, $level: RatingLevel) {
   centreRatings(centreId: $c, needsAnswer: $n, level: $level) {
     totalCount edges { node { id dossierCode level needsAnswer } } } }"""
+PERIOD = """query($c: ID!, $from: Date, $to: Date) {
+  centreRatings(centreId: $c, from: $from, to: $to) { totalCount edges { node { comment } } } }"""
 RESPOND = """mutation($input: RespondToRatingInput!) { respondToRating(input: $input) {
   rating { needsAnswer response { text } } errors { code field message } } }"""
 
@@ -94,3 +100,43 @@ async def test_citizens_cannot_read_centre_ratings_nor_rate_others_dossiers(gql,
     assert listing["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     bad = await gql(RATE, {"input": {"code": dossier.code, "level": "SATISFIED", "criteria": {"clarity": 9}}}, stranger)
     assert bad["data"]["rateDossier"]["errors"][0]["code"] in {"DOSSIER_NOT_FOUND", "INVALID_SCORE"}
+
+
+async def test_the_period_bounds_only_the_sides_given_in_local_dates(app, gql, cast, sign_in_staff):
+    given = {
+        "long ago": datetime(2022, 6, 1, 10, 0, tzinfo=LOCAL_TZ),
+        "10 Jan, just after midnight": datetime(2026, 1, 10, 0, 5, tzinfo=LOCAL_TZ),
+        "10 Jan, just before midnight": datetime(2026, 1, 10, 23, 55, tzinfo=LOCAL_TZ),
+        "11 Jan": datetime(2026, 1, 11, 0, 5, tzinfo=LOCAL_TZ),
+    }
+    for comment, moment in given.items():
+        dossier = await app.state.services.dossiers.submit(
+            cast.citizen.id, BORDERLESS_5_DAYS, cast.ha_long.id, APPLICANT
+        )
+        await Rating.create(
+            dossier=dossier,
+            citizen=cast.citizen,
+            centre=cast.ha_long,
+            procedure_id=dossier.procedure_id,
+            level=RatingLevel.SATISFIED,
+            comment=comment,
+            created_at=moment,
+            updated_at=moment,
+        )
+    officer = (await sign_in_staff("officer@halong.vn", StaffRole.OFFICER, HA_LONG))["accessToken"]
+
+    async def comments(**period: str) -> list[str]:
+        result = await gql(PERIOD, {"c": gid("Centre", cast.ha_long.id), **period}, officer)
+        return [edge["node"]["comment"] for edge in result["data"]["centreRatings"]["edges"]]
+
+    assert await comments(to="2026-01-10") == [
+        "10 Jan, just before midnight",
+        "10 Jan, just after midnight",
+        "long ago",  # no lower bound without `from`
+    ]
+    assert await comments(**{"from": "2026-01-10", "to": "2026-01-10"}) == [
+        "10 Jan, just before midnight",
+        "10 Jan, just after midnight",
+    ]
+    assert await comments(**{"from": "2022-06-01"}) == list(reversed(given))
+    assert await comments(**{"from": "2022-06-02", "to": "2026-01-11"}) == list(reversed(given))[:3]

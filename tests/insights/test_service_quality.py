@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -111,9 +113,23 @@ async def test_rollups_agree_with_the_source_rows_and_follow_changes(cast, monke
     assert changed.average_working_days == pytest.approx((3 + 5 + 6 + 0.5 + 9) / 5)
 
 
+async def test_a_read_that_finds_the_rollups_current_writes_nothing(cast, monkeypatch, caplog):
+    monkeypatch.setattr(rollup, "MARGIN", timedelta(0))  # the data set is older than the first refresh
+    data = await build_dataset(cast.citizen.id)
+    scope = Scope(OCTOBER, centre_id=data.ha_long.id)
+    first = await service_quality(scope, now=NOW)
+
+    with caplog.at_level(logging.DEBUG, logger="tortoise.db_client"):  # every statement, on both databases
+        again = await service_quality(scope, now=NOW)
+    statements = [record.getMessage() for record in caplog.records if record.name == "tortoise.db_client"]
+    assert again == first and statements
+    assert [sql for sql in statements if re.match(r"\s*(INSERT|UPDATE|DELETE)\b", sql, re.IGNORECASE)] == []
+
+
 async def test_a_refresh_already_running_is_not_repeated(cast):
-    await build_dataset(cast.citizen.id)
+    data = await build_dataset(cast.citizen.id)
     assert await refresh() is True
+    await Dossier.filter(id=data.dossiers[6].id).update(updated_at=datetime.now(UTC))  # something to refresh
     await RollupState.filter(id=1).update(refreshing_since=datetime.now(UTC))
     assert await refresh() is False
     await RollupState.filter(id=1).update(refreshing_since=datetime.now(UTC) - timedelta(minutes=11))
