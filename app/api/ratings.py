@@ -12,13 +12,13 @@ from app.accounts.models import StaffRole
 from app.api.arguments import Input
 from app.api.context import Info
 from app.api.enums import described_enum
-from app.api.errors import UserError, returns_user_errors
+from app.api.errors import UserError, bad_input, returns_user_errors
 from app.api.ids import database_id
 from app.api.pagination import After, Connection, First, paginate_queryset
 from app.api.permissions import require_citizen, require_staff_of
 from app.dossiers.codes import normalise_dossier_code
 from app.errors import DomainError, ErrorCode
-from app.insights.sql import day_start
+from app.insights.sql import Period, day_start
 from app.ratings import models, services
 from app.ratings.models import RatingLevel
 
@@ -175,6 +175,11 @@ class RatingsQuery:
         queryset = models.Rating.filter(centre_id=centre)
         if level is not None:
             queryset = queryset.filter(level=level)
+        if from_ is not None and to is not None:
+            try:
+                Period.of(from_, to)  # reversed or too long is bad input; a side not given stays open
+            except DomainError as error:
+                raise bad_input(error.message(info.context.locale)) from error
         if from_ is not None:
             queryset = queryset.filter(created_at__gte=day_start(from_))
         if to is not None:

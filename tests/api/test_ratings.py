@@ -139,4 +139,8 @@ async def test_the_period_bounds_only_the_sides_given_in_local_dates(app, gql, c
         "10 Jan, just after midnight",
     ]
     assert await comments(**{"from": "2022-06-01"}) == list(reversed(given))
-    assert await comments(**{"from": "2022-06-02", "to": "2026-01-11"}) == list(reversed(given))[:3]
+    assert await comments(**{"from": "2023-06-02", "to": "2026-01-11"}) == list(reversed(given))[:3]
+    reversed_period = await gql(
+        PERIOD, {"c": gid("Centre", cast.ha_long.id), "from": "2026-01-11", "to": "2026-01-10"}, officer
+    )
+    assert reversed_period["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
