@@ -11,6 +11,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from app.accounts.sign_in_codes import SignInCodes
 from app.appointments.services import AppointmentService
+from app.clock import Clock, system_clock
 from app.dossiers.services import DossierService
 from app.events import EventBus, build_event_bus
 from app.settings import Settings
@@ -33,6 +34,7 @@ class Services:
     """What resolvers and jobs need beyond the database."""
 
     settings: Settings
+    clock: Clock
     sms: SmsSender
     sign_in_codes: SignInCodes
     bus: EventBus
@@ -45,8 +47,13 @@ class Services:
     payments: PaymentService
 
 
-def build_services(settings: Settings, sms: SmsSender | None = None, push: PushSender | None = None) -> Services:
-    """Wire the services for `settings`; tests may pass their own SMS and push senders."""
+def build_services(
+    settings: Settings,
+    sms: SmsSender | None = None,
+    push: PushSender | None = None,
+    clock: Clock = system_clock,
+) -> Services:
+    """Wire the services for `settings`; tests may pass their own SMS and push senders and clock."""
     if sms is None:
         sms = (
             HttpSmsSender(settings.sms_gateway_url, settings.sms_gateway_token)
@@ -58,6 +65,7 @@ def build_services(settings: Settings, sms: SmsSender | None = None, push: PushS
     push = push or build_push_sender(settings.firebase_credentials, settings.fcm_api_base)
     return Services(
         settings=settings,
+        clock=clock,
         sms=sms,
         sign_in_codes=SignInCodes(settings, sms),
         bus=bus,
