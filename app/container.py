@@ -61,7 +61,7 @@ def build_services(
             else LogSmsSender()
         )
     bus = build_event_bus(settings.redis_url)
-    dossiers = DossierService(bus)
+    dossiers = DossierService(bus, clock)
     push = push or build_push_sender(settings.firebase_credentials, settings.fcm_api_base)
     return Services(
         settings=settings,
@@ -70,7 +70,7 @@ def build_services(
         sign_in_codes=SignInCodes(settings, sms),
         bus=bus,
         dossiers=dossiers,
-        appointments=AppointmentService(bus),
+        appointments=AppointmentService(bus, clock),
         geocoder=build_geocoder(settings),
         nearest_centres=NearestCentres(OsrmEngine(settings.osrm_url) if settings.osrm_url else EstimateEngine()),
         push=push,
@@ -82,8 +82,9 @@ def build_services(
             batch_size=settings.reminder_batch_size,
             lanes=settings.reminder_lanes,
             lease=timedelta(seconds=settings.reminder_claim_seconds),
+            clock=clock,
         ),
-        payments=build_payment_service(settings, dossiers),
+        payments=build_payment_service(settings, dossiers, clock),
     )
 
 
@@ -105,4 +106,5 @@ def build_job_scheduler(services: Services) -> AsyncIOScheduler:
         services.sweep,
         services.settings.reminder_sweep_seconds,
         {"payment-reconciliation": (reconcile, RECONCILIATION_INTERVAL)},
+        services.clock,
     )

@@ -42,6 +42,11 @@ def next_working_day(day: date) -> date:
     return day
 
 
+def local_today(moment: datetime) -> date:
+    """The date in Asia/Ho_Chi_Minh at `moment`."""
+    return moment.astimezone(LOCAL_TZ).date()
+
+
 def local_midnight(day: date) -> datetime:
     """The start of a local date in Asia/Ho_Chi_Minh."""
     return datetime.combine(day, time(0), LOCAL_TZ)
@@ -125,14 +130,15 @@ class TimeLeft:
     overdue: bool
 
     @classmethod
-    def of(cls, left: timedelta) -> TimeLeft:
-        """Split working time (negative when overdue) into whole days and hours."""
+    def of(cls, left: timedelta, overdue: bool | None = None) -> TimeLeft:
+        """Split working time (negative when overdue, unless `overdue` says) into whole days and hours."""
         hours = int(abs(left).total_seconds() // 3600)
-        return cls(days=hours // 24, hours=hours % 24, overdue=left < timedelta(0))
+        return cls(days=hours // 24, hours=hours % 24, overdue=left < timedelta(0) if overdue is None else overdue)
 
     @classmethod
     def until(cls, deadline: datetime, now: datetime) -> TimeLeft:
-        return cls.of(working_time_between(now, deadline))
+        """Overdue once the deadline has passed, even when no working time has gone by since (a night, a holiday)."""
+        return cls.of(working_time_between(now, deadline), overdue=now > deadline)
 
     def text(self, locale: str) -> str:
         if locale == "en":

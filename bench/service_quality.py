@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project r
 import httpx
 from tortoise import connections
 
+from app.clock import system_clock
 from app.insights.forecast import demand_forecast
 from app.insights.models import RollupState
 from app.insights.rollup import refresh
@@ -36,6 +37,7 @@ from app.insights.service_quality import service_quality
 from app.insights.sql import Period, Scope
 from app.main import create_app
 from app.settings import Settings
+from app.working_days import local_today
 
 QUERY = """{ serviceQuality { quality { dossiers onTimeRate earlyRate overdueCount onlineSubmissionRate
   cashlessPaymentRate averageProcessingWorkingDays satisfactionIndex ratings } errors { code } } }"""
@@ -60,7 +62,8 @@ async def run(url: str, rounds: int) -> None:
         if connection.capabilities.dialect == "postgres":
             await connection.execute_script("ANALYZE")
         total = (await connection.execute_query_dict("SELECT COUNT(*) AS n FROM dossier"))[0]["n"]
-        year = Period.of(None, None)
+        now = system_clock()
+        year = Period.of(None, None, today=local_today(now))
         month = Period(year.last - timedelta(days=29), year.last)
         busiest = (
             await connection.execute_query_dict(
@@ -70,15 +73,15 @@ async def run(url: str, rounds: int) -> None:
         )[0]["id"]
         await RollupState.all().delete()
         begin = time.perf_counter()
-        await refresh()
+        await refresh(now)
         build = time.perf_counter() - begin
         procedure = (
             await connection.execute_query_dict(
                 "SELECT procedure_id AS id FROM dossier GROUP BY procedure_id ORDER BY COUNT(*) DESC LIMIT 1"
             )
         )[0]["id"]
-        quality = await service_quality(Scope(year))
-        assert quality == await service_quality(Scope(year), live=True), "roll-ups and source rows disagree"
+        quality = await service_quality(Scope(year), now)
+        assert quality == await service_quality(Scope(year), now, live=True), "roll-ups and source rows disagree"
         print(f"database: {connection.capabilities.dialect}, {total:,} dossiers; province, last 365 days:")
         print(
             f"  on time {quality.on_time_rate:.4f}, early {quality.early_rate:.4f}, overdue {quality.overdue_count:,}, "
@@ -100,12 +103,18 @@ async def run(url: str, rounds: int) -> None:
             cases = [
                 ("baseline: SELECT COUNT(*) FROM dossier", count),
                 ("serviceQuality, province, 365 days (GraphQL over ASGI)", graphql),
-                ("serviceQuality, province, 365 days (service)", lambda: service_quality(Scope(year))),
-                ("same, live from the source rows", lambda: service_quality(Scope(year), live=True)),
-                ("serviceQuality, province, 30 days", lambda: service_quality(Scope(month))),
-                ("serviceQuality, busiest centre, 365 days", lambda: service_quality(Scope(year, busiest))),
-                ("serviceQuality, busiest procedure, 365 days", lambda: service_quality(Scope(year, None, procedure))),
-                ("demandForecast, busiest centre, 14 days", lambda: demand_forecast(busiest, 14)),
+                ("serviceQuality, province, 365 days (service)", lambda: service_quality(Scope(year), now)),
+                ("same, live from the source rows", lambda: service_quality(Scope(year), now, live=True)),
+                ("serviceQuality, province, 30 days", lambda: service_quality(Scope(month), now)),
+                ("serviceQuality, busiest centre, 365 days", lambda: service_quality(Scope(year, busiest), now)),
+                (
+                    "serviceQuality, busiest procedure, 365 days",
+                    lambda: service_quality(Scope(year, None, procedure), now),
+                ),
+                (
+                    "demandForecast, busiest centre, 14 days",
+                    lambda: demand_forecast(busiest, 14, today=local_today(now)),
+                ),
             ]
             results = [(name, *await timed(call, rounds)) for name, call in cases]
         baseline = results[0][1]
@@ -113,7 +122,7 @@ async def run(url: str, rounds: int) -> None:
         print("|---|---|---|---|")
         for name, median, worst in results:
             print(f"| {name} | {median:.0f} ms | {worst:.0f} ms | {median / baseline:.1f}x |")
-        forecast = (await demand_forecast(busiest, 14))[0].backtest
+        forecast = (await demand_forecast(busiest, 14, today=local_today(now)))[0].backtest
         print(
             f"forecast backtest (dossiers, busiest centre, {forecast.days} days): MAE {forecast.model_error:.2f}/day "
             f"vs seasonal-naive {forecast.baseline_error:.2f}/day"

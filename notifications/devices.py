@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
@@ -17,9 +17,16 @@ MAX_APP_VERSION = 32
 
 
 async def register(
-    token: str, platform: Platform, locale: str, app_version: str, *, citizen_id: int | None, staff_id: int | None
+    token: str,
+    platform: Platform,
+    locale: str,
+    app_version: str,
+    now: datetime,
+    *,
+    citizen_id: int | None,
+    staff_id: int | None,
 ) -> Device:
-    """Register `token` for its owner; a token registered before by anyone else moves to this owner."""
+    """Register `token` for its owner at `now`; a token registered before by anyone else moves to this owner."""
     token = token.strip()
     if not token or len(token) > MAX_TOKEN or any(ch.isspace() for ch in token):
         raise DomainError(ErrorCode.INVALID_DEVICE_TOKEN, "token")
@@ -31,7 +38,7 @@ async def register(
         "platform": platform,
         "locale": "en" if locale == "en" else "vi",
         "app_version": app_version.strip(),
-        "last_seen_at": datetime.now(UTC),
+        "last_seen_at": now,
     }
     async with in_transaction():
         device, created = await Device.get_or_create(token=token, defaults=values)

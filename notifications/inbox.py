@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from tortoise.queryset import QuerySet
 
@@ -31,11 +31,11 @@ async def unread_count(*, citizen_id: int | None, staff_id: int | None) -> int:
     return await _owned(citizen_id, staff_id, unread_only=True).count()
 
 
-async def mark_read(*, citizen_id: int | None, staff_id: int | None, ids: list[int] | None) -> int:
-    """Mark the owner's notifications `ids` (or all when None) read; returns how many changed."""
+async def mark_read(now: datetime, *, citizen_id: int | None, staff_id: int | None, ids: list[int] | None) -> int:
+    """Mark the owner's notifications `ids` (or all when None) read at `now`; returns how many changed."""
     if ids is not None and len(ids) > MAX_IDS:
         raise DomainError(ErrorCode.TOO_MANY_IDS, "ids", limit=MAX_IDS)
     query = _owned(citizen_id, staff_id, unread_only=True)
     if ids is not None:
         query = query.filter(id__in=ids)
-    return await query.update(read_at=datetime.now(UTC))
+    return await query.update(read_at=now)

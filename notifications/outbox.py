@@ -7,7 +7,7 @@ committed. A (kind, subject) pair is scheduled at most once, so a replayed sourc
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from notifications.models import Reminder, ReminderKind, ReminderState
 
@@ -38,9 +38,11 @@ async def schedule(
         await Reminder.bulk_create([reminder], ignore_conflicts=True)
 
 
-async def notify_now(kind: ReminderKind, subject: str, *, citizen_id: int, params: dict | None = None) -> None:
-    """Send (kind, subject) as soon as the sweep next runs (within about a second)."""
-    await schedule(kind, subject, datetime.now(UTC), citizen_id=citizen_id, params=params)
+async def notify_now(
+    kind: ReminderKind, subject: str, now: datetime, *, citizen_id: int, params: dict | None = None
+) -> None:
+    """Send (kind, subject) as soon as the sweep next runs (within about a second of `now`)."""
+    await schedule(kind, subject, now, citizen_id=citizen_id, params=params)
 
 
 async def cancel(subject: str, kinds: Iterable[ReminderKind] | None = None) -> int:

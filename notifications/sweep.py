@@ -19,12 +19,13 @@ import random
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from tortoise.expressions import Q
 from tortoise.functions import Count
 
 from app.accounts.models import Citizen
+from app.clock import Clock, system_clock
 from app.events import EventBus
 from app.sms import SmsDeliveryError, SmsSender
 from notifications import devices as device_tokens
@@ -64,10 +65,6 @@ class Plan:
             self.texts["staff", staff_id] = render(kind, "vi", values)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def retry_delay(attempts: int) -> timedelta:
     """Exponential backoff with jitter: between half and all of 30 s, 60 s, 120 s ... capped at an hour."""
     ceiling = min(RETRY_BASE * 2 ** max(attempts - 1, 0), RETRY_CAP)
@@ -92,6 +89,7 @@ class Sweep:
         lanes: int = 3,
         lease: timedelta = timedelta(seconds=60),
         max_attempts: int = 5,
+        clock: Clock = system_clock,
     ) -> None:
         self._push = push
         self._sms = sms
@@ -101,6 +99,7 @@ class Sweep:
         self._lanes = lanes
         self._lease = lease
         self._max_attempts = max_attempts
+        self._clock = clock
         self._running = asyncio.Lock()
         self._on_the_wire = asyncio.Lock()
 
@@ -115,7 +114,7 @@ class Sweep:
             return await self._run(max_batches)
 
     async def _run(self, max_batches: int) -> Counter[str]:
-        now = _now()
+        now = self._clock()
         counts: Counter[str] = Counter(
             unconfirmed=await give_up_unconfirmed(now), expired_claims=await release_expired(now)
         )
@@ -126,7 +125,7 @@ class Sweep:
             counts += lane.result()
         counts = +counts
         if counts:
-            await record_counts(counts, _now())
+            await record_counts(counts, self._clock())
             logger.info("reminder sweep %s", dict(counts), extra={"worker": self._worker_id})
         return counts
 
@@ -135,14 +134,14 @@ class Sweep:
         work with another's pushes."""
         counts: Counter[str] = Counter()
         for _ in batches:
-            batch = await claim_due(self._worker_id, _now(), self._batch_size, self._lease)
+            batch = await claim_due(self._worker_id, self._clock(), self._batch_size, self._lease)
             if not batch:
                 break
             counts += await self._handle(batch)
         return counts
 
     async def _handle(self, batch: list[Reminder]) -> Counter[str]:
-        now = _now()
+        now = self._clock()
         counts: Counter[str] = Counter()
         deliveries = await load_deliveries(batch, now)
         gone = [r for r in batch if r.id not in deliveries]
@@ -161,13 +160,13 @@ class Sweep:
         deferred = await self._plan(live, citizens, now, counts)
         ready = [p for p in live if p.messages or p.sms]
         async with self._on_the_wire:  # one lane's batch at a time: a SENDING row is one whose push is under way
-            held = await mark_sending([p.reminder for p in ready], _now(), self._lease)
+            held = await mark_sending([p.reminder for p in ready], self._clock(), self._lease)
             results = await self._push.send([m for p in ready if p.reminder.id in held for m in p.messages])
         lost = {p.reminder.id for p in ready} - held
         if lost:  # claims that ran out while this batch was prepared: another worker may have them now
             counts["lost_claims"] += len(lost)
             live = [p for p in live if p.reminder.id not in lost]
-        await self._record(live, deferred, results, _now(), counts)  # sent, and late, as of now
+        await self._record(live, deferred, results, self._clock(), counts)  # sent, and late, as of now
         return counts
 
     async def _store_in_inbox(self, plans: list[Plan]) -> None:

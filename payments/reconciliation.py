@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from payments.gateway import IntentState
 from payments.models import IssueKind, Payment, PaymentIssue, PaymentStatus
@@ -37,7 +37,7 @@ async def reconcile_payments(payments: PaymentService, lookback: timedelta = LOO
     """List the gateway's payments of the last `lookback`, repair ours, report mismatches (stored as
     PaymentIssue rows that managers list, and logged)."""
     report = ReconciliationReport()
-    intents = await payments.gateway.recent_intents(datetime.now(UTC) - lookback)
+    intents = await payments.gateway.recent_intents(payments.clock() - lookback)
     known = {p.gateway_reference: p for p in await Payment.filter(gateway_reference__in=[i.reference for i in intents])}
     for intent in intents:
         report.checked += 1
@@ -47,7 +47,7 @@ async def reconcile_payments(payments: PaymentService, lookback: timedelta = LOO
         if payment is not None and payment.status in EXPECTED[intent.state]:
             continue
         if intent.state in REPAIRABLE:
-            outcome = await payments.handle_event(intent_event(intent, REPAIRABLE[intent.state]))
+            outcome = await payments.handle_event(intent_event(intent, REPAIRABLE[intent.state], payments.clock()))
             if outcome is Outcome.APPLIED:
                 report.repaired.append(intent.reference)
                 continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from tortoise.exceptions import IntegrityError
@@ -18,6 +18,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from app.accounts.models import Citizen
+from app.clock import Clock, system_clock
 from app.dossiers.models import Dossier, DossierStatus
 from app.dossiers.services import DossierService
 from app.errors import DomainError, ErrorCode
@@ -77,10 +78,6 @@ class Checkout:
     publishable_key: str = ""
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _checked_reason(reason: str) -> str:
     reason = reason.strip()
     if not reason or len(reason) > MAX_REASON:
@@ -110,8 +107,9 @@ async def report_issue(kind: IssueKind, reference: str, detail: str, payment: Pa
 class PaymentService:
     """The only way payments, receipts and refunds change."""
 
-    def __init__(self, gateway: PaymentGateway, dossiers: DossierService) -> None:
+    def __init__(self, gateway: PaymentGateway, dossiers: DossierService, clock: Clock = system_clock) -> None:
         self.gateway = gateway
+        self.clock = clock
         self._dossiers = dossiers
 
     # --- checkout -------------------------------------------------------------------------------------------
@@ -195,7 +193,7 @@ class PaymentService:
     async def _apply_intent_state(self, payment: Payment, intent: Intent) -> None:
         """Bring a payment in line with its intent through the event path (a deterministic event id)."""
         if intent.state in REPAIRABLE:
-            await self.handle_event(intent_event(intent, REPAIRABLE[intent.state]))
+            await self.handle_event(intent_event(intent, REPAIRABLE[intent.state], self.clock()))
 
     async def _customer(self, citizen: Citizen) -> str:
         known = await GatewayCustomer.get_or_none(citizen_id=citizen.id, gateway=self.gateway.name)
@@ -350,6 +348,7 @@ class PaymentService:
         await notify_now(
             ReminderKind.PAYMENT_RECEIVED,
             f"payment:{payment.id}",
+            self.clock(),
             citizen_id=dossier.citizen_id,  # type: ignore[attr-defined]
             params={"amountVnd": payment.amount_vnd, "receiptNumber": receipt.number, "dossierCode": dossier.code},
         )
@@ -405,7 +404,7 @@ class PaymentService:
             )
         except GatewayError as error:
             async with in_transaction():
-                await Refund.filter(id=refund.id).update(status=RefundStatus.FAILED, settled_at=_now())
+                await Refund.filter(id=refund.id).update(status=RefundStatus.FAILED, settled_at=self.clock())
                 await Payment.filter(id=payment.id).update(refund_requested_vnd=F("refund_requested_vnd") - amount_vnd)
             logger.warning("refund %s refused by the gateway: %s", refund.id, error)
             raise DomainError(ErrorCode.PAYMENT_GATEWAY_ERROR, None) from error
@@ -425,14 +424,14 @@ class PaymentService:
         return await self.handle_event(await settle(payment.gateway_reference, succeeded))
 
 
-def intent_event(intent: Intent, kind: EventKind) -> GatewayEvent:
+def intent_event(intent: Intent, kind: EventKind, now: datetime) -> GatewayEvent:
     """The event reconciliation and checkout use to apply an intent's state: one id per intent and state, so
     repeated repairs dedupe like webhook retries."""
     return GatewayEvent(
         id=f"repair:{intent.reference}:{kind}",
         type=f"repair.{kind.lower()}",
         kind=kind,
-        created=_now(),
+        created=now,
         intent_reference=intent.reference,
         intent=intent,
     )

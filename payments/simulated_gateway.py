@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 
+from app.clock import Clock, system_clock
 from payments.gateway import EventKind, GatewayError, GatewayEvent, Intent, IntentState, InvalidWebhook
 
 
@@ -18,7 +19,8 @@ class SimulatedGateway:
     name = "simulated"
     publishable_key = "pk_simulated"
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock = system_clock) -> None:
+        self._clock = clock
         self._intents: dict[str, Intent] = {}
         self._by_key: dict[str, str] = {}
 
@@ -32,7 +34,7 @@ class SimulatedGateway:
             return self._intents[self._by_key[idempotency_key]]
         reference = f"pi_sim_{secrets.token_hex(8)}"
         intent = Intent(
-            reference, amount_vnd, "vnd", IntentState.OPEN, dict(metadata), datetime.now(UTC),
+            reference, amount_vnd, "vnd", IntentState.OPEN, dict(metadata), self._clock(),
             client_secret=f"{reference}_secret_sim",
         )  # fmt: skip
         self._intents[reference] = intent
@@ -75,7 +77,7 @@ class SimulatedGateway:
             id=f"evt_sim_{secrets.token_hex(8)}",
             type="payment_intent.succeeded" if succeeded else "payment_intent.payment_failed",
             kind=kind,
-            created=datetime.now(UTC),
+            created=self._clock(),
             intent_reference=reference,
             intent=intent,
             detail="" if succeeded else "Simulated decline.",

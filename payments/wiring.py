@@ -3,6 +3,7 @@ production refuses to start without Stripe keys)."""
 
 from __future__ import annotations
 
+from app.clock import Clock
 from app.dossiers.services import DossierService
 from app.settings import Settings
 from payments.gateway import PaymentGateway
@@ -11,9 +12,9 @@ from payments.simulated_gateway import SimulatedGateway
 from payments.stripe_gateway import StripeGateway
 
 
-def build_gateway(settings: Settings) -> PaymentGateway:
+def build_gateway(settings: Settings, clock: Clock) -> PaymentGateway:
     if not settings.stripe_secret_key:
-        return SimulatedGateway()
+        return SimulatedGateway(clock)
     return StripeGateway(
         settings.stripe_secret_key,
         settings.stripe_publishable_key,
@@ -22,5 +23,5 @@ def build_gateway(settings: Settings) -> PaymentGateway:
     )
 
 
-def build_payment_service(settings: Settings, dossiers: DossierService) -> PaymentService:
-    return PaymentService(build_gateway(settings), dossiers)
+def build_payment_service(settings: Settings, dossiers: DossierService, clock: Clock) -> PaymentService:
+    return PaymentService(build_gateway(settings, clock), dossiers, clock)

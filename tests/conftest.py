@@ -22,7 +22,10 @@ from tests.database import empty_all_tables, scratch_database_url
 from tests.dossier_data import APPLICANT, BAI_CHAY, BORDERLESS_5_DAYS, HA_LONG
 from tests.fakes.sms import RecordingSmsSender
 
-pytest_plugins = ["tests.payments.fixtures"]  # the fake Stripe server and dossiers awaiting their fee
+pytest_plugins = [
+    "tests.clock",  # TEST_CLOCK_START moves the whole run's clock
+    "tests.payments.fixtures",  # the fake Stripe server and dossiers awaiting their fee
+]
 
 STAFF_PASSWORD = "correct horse battery"
 

@@ -10,10 +10,14 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import redis
+
+from tests.clock import suite_start
+from tests.clocked import NOW_VARIABLE
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,8 +80,15 @@ def redis_server() -> Iterator[RedisServer]:
         server.stop()
 
 
+def app_command(*args: str) -> list[str]:
+    """`python -m app ...`; on the suite's clock when TEST_CLOCK_START moved it (see tests/clocked.py)."""
+    if suite_start() is None:
+        return [sys.executable, "-m", "app", *args]
+    return [sys.executable, "-m", "tests.clocked", "app", *args]
+
+
 def run_cli(env: dict[str, str], *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "app", *args], cwd=ROOT, env=env, check=True, timeout=120)
+    subprocess.run(app_command(*args), cwd=ROOT, env=env, check=True, timeout=120)
 
 
 @contextmanager
@@ -85,9 +96,7 @@ def app_server(env: dict[str, str], log_path: Path) -> Iterator[str]:
     """`python -m app serve` on a free port; yields its base URL once /readyz answers."""
     port = free_port()
     with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "app", "serve", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log
-        )
+        process = subprocess.Popen(app_command("serve", "--port", str(port)), cwd=ROOT, env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
 
     def ready() -> bool:
@@ -107,12 +116,13 @@ def app_server(env: dict[str, str], log_path: Path) -> Iterator[str]:
 
 
 def app_env(**overrides: str) -> dict[str, str]:
-    """The environment for a CLI process: ours, minus app settings that could leak in, plus `overrides`."""
+    """The environment for a CLI process: ours, minus app settings that could leak in, plus `overrides` (and the
+    suite's current moment, for `app_command`)."""
     env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL", "APP_ENV")}
-    return {**env, "APP_ENV": "development", **overrides}
+    return {**env, "APP_ENV": "development", NOW_VARIABLE: datetime.now(UTC).isoformat(), **overrides}
 
 
 def start_worker(env: dict[str, str], log_path: Path) -> subprocess.Popen:
     """`python -m app worker` in the background, its output in `log_path`; the caller stops it."""
     with log_path.open("w") as log:
-        return subprocess.Popen([sys.executable, "-m", "app", "worker"], cwd=ROOT, env=env, stdout=log, stderr=log)
+        return subprocess.Popen(app_command("worker"), cwd=ROOT, env=env, stdout=log, stderr=log)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Iterable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated
 
 import strawberry
@@ -265,7 +265,7 @@ class AppointmentsQuery:
     ) -> Connection[Appointment]:
         viewer = require_citizen(info)
         queryset = models.Appointment.filter(citizen_id=viewer.id)
-        now = datetime.now(UTC)
+        now = info.context.services.clock()
         booked_ahead = Q(status=AppointmentStatus.BOOKED, starts_at__gte=now)
         if upcoming:
             queryset = queryset.filter(booked_ahead).order_by("starts_at", "id")
@@ -349,7 +349,9 @@ class AppointmentsSubscription:
         require_staff_of(info, centre)
         async with info.context.services.bus.subscribe(centre_bookings_channel(centre)) as messages:
             async for message in messages:
-                renew_loaders()  # this update and the fields resolved from it read current data
+                renew_loaders(
+                    info.context.services.clock
+                )  # this update and the fields resolved from it read current data
                 appointment = await models.Appointment.get_or_none(id=message["appointmentId"], centre_id=centre)
                 if appointment is not None:
                     yield BookingUpdate(

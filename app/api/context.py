@@ -60,7 +60,7 @@ class Context:
     @property
     def loaders(self) -> Loaders:
         """Dataloaders of the current operation, never shared between operations of one websocket."""
-        return current_loaders()
+        return current_loaders(self.services.clock)
 
     @property
     def viewer(self) -> Viewer | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 
 import strawberry
 from strawberry import relay
@@ -169,7 +169,7 @@ class Dossier(relay.Node):
 
     @strawberry.field(description="Working time left (or overdue by); null when there is no due date or it is done.")
     def time_remaining(self, info: Info) -> TimeRemaining | None:
-        left = deadlines.time_left(self.model, datetime.now(UTC))
+        left = deadlines.time_left(self.model, info.context.services.clock())
         if left is None:
             return None
         return TimeRemaining(
@@ -181,8 +181,8 @@ class Dossier(relay.Node):
         )
 
     @strawberry.field(description="Past its due date (while processing, or finished late).")
-    def is_overdue(self) -> bool:
-        return deadlines.is_overdue(self.model, datetime.now(UTC))
+    def is_overdue(self, info: Info) -> bool:
+        return deadlines.is_overdue(self.model, info.context.services.clock())
 
     @strawberry.field(description="The result was ready before the due date's day.")
     def finished_early(self) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 import strawberry
@@ -147,7 +147,7 @@ class DossiersQuery:
             handling_centre_name=centre.name_vi,
             submitted_at=dossier.submitted_at,
             due_at=dossier.due_at,
-            is_overdue=deadlines.is_overdue(dossier, datetime.now(UTC)),
+            is_overdue=deadlines.is_overdue(dossier, info.context.services.clock()),
             timeline=[PublicTimelineEvent(status=event.to_status, at=event.created_at) for event in events],
         )
 
@@ -172,7 +172,7 @@ class DossiersQuery:
         if status is not None:
             queryset = queryset.filter(status=status)
         if overdue is not None:
-            now = datetime.now(UTC)
+            now = info.context.services.clock()
             condition = deadlines.overdue_condition if overdue else deadlines.on_time_condition
             queryset = queryset.filter(condition(now))
         if due_before is not None:
@@ -262,7 +262,7 @@ async def _updates(info: Info, channel: str) -> AsyncGenerator[DossierUpdate, No
     """Each message on `channel` re-read from the database, as the caller may see it."""
     async with info.context.services.bus.subscribe(channel) as messages:
         async for message in messages:
-            renew_loaders()  # this update and the fields resolved from it read current data
+            renew_loaders(info.context.services.clock)  # this update and the fields resolved from it read current data
             dossier = await visible_dossier(info, dossier_id=message["dossierId"])
             event_id = message["eventId"]
             event = await models.DossierEvent.get_or_none(id=event_id) if event_id else None

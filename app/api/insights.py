@@ -23,7 +23,7 @@ from app.insights import bottlenecks, forecast, service_quality, suggestions
 from app.insights.bottlenecks import Grouping
 from app.insights.forecast import DemandKind
 from app.insights.sql import Period, Scope
-from app.working_days import is_public_holiday
+from app.working_days import is_public_holiday, local_today
 
 MAX_RANKING = 50
 MAX_SUGGESTIONS = 20
@@ -184,7 +184,7 @@ class Bottlenecks:
     @strawberry.field(description="Procedures or centres by overdue rate, worst first (at least 5 dossiers each).")
     async def by_overdue_rate(self, info: Info, group_by: GroupByArg, limit: LimitArg = 10) -> list[OverdueRank]:
         _check_limit(limit)
-        rows = await bottlenecks.overdue_ranking(self.scope, group_by, limit)
+        rows = await bottlenecks.overdue_ranking(self.scope, group_by, limit, now=info.context.services.clock())
         groups = await _groups(info, group_by, [row.group_id for row in rows])
         return [
             OverdueRank(
@@ -282,7 +282,7 @@ async def _scope(info: Info, centre_id: relay.GlobalID | None, procedure_code: s
         if found is None:
             raise DomainError(ErrorCode.PROCEDURE_NOT_FOUND, "procedureCode")
         procedure = found.id
-    return Scope(Period.of(from_, to), centre, procedure)
+    return Scope(Period.of(from_, to, local_today(info.context.services.clock())), centre, procedure)
 
 
 @strawberry.type
@@ -302,7 +302,9 @@ class InsightsQuery:
     ) -> ServiceQualityPayload:
         scope = await _scope(info, centre_id, procedure_code, from_, to)
         return ServiceQualityPayload(
-            quality=ServiceQuality.of(scope.period, await service_quality.service_quality(scope))
+            quality=ServiceQuality.of(
+                scope.period, await service_quality.service_quality(scope, info.context.services.clock())
+            )
         )
 
     @strawberry.field(description="Bottleneck rankings: a centre's for its staff, the province's for admins.")
@@ -332,7 +334,10 @@ class InsightsQuery:
         centre = database_id(centre_id, "Centre")
         require_staff_of(info, centre)
         return DemandForecastPayload(
-            series=[_series(result) for result in await forecast.demand_forecast(centre, days)]
+            series=[
+                _series(result)
+                for result in await forecast.demand_forecast(centre, days, local_today(info.context.services.clock()))
+            ]
         )
 
     @strawberry.field(description="Procedures that commonly follow the ones in your history, with a short reason.")

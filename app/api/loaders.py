@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Generic, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -15,6 +15,7 @@ from tortoise.models import Model
 
 from app.appointments.availability import next_free_slots
 from app.catalogue.models import Centre, Procedure
+from app.clock import Clock, system_clock
 from app.dossiers.models import Apology, DossierEvent, SupplementRequest
 from payments.models import Payment
 
@@ -51,16 +52,11 @@ class ChildrenByParentLoader(DataLoader[int, list[M]], Generic[M]):
         return [grouped[key] for key in keys]
 
 
-async def _next_free_slots(centres: Iterable[Centre]) -> list[datetime | None]:
-    keys = list(centres)
-    found = await next_free_slots(keys, datetime.now(UTC))
-    return [found[centre.id] for centre in keys]
-
-
 @dataclass
 class Loaders:
-    """The loaders of one operation."""
+    """The loaders of one operation, reading "now" from `clock`."""
 
+    clock: Clock = system_clock
     centre_by_id: ModelByIdLoader[Centre] = field(default_factory=lambda: ModelByIdLoader(Centre))
     procedure_by_id: ModelByIdLoader[Procedure] = field(default_factory=lambda: ModelByIdLoader(Procedure))
     events_by_dossier: ChildrenByParentLoader[DossierEvent] = field(
@@ -76,32 +72,38 @@ class Loaders:
         default_factory=lambda: ChildrenByParentLoader(Payment, "dossier_id")
     )
     # keyed by loaded centres (hours and counters read), so callers holding them cost no centre query
-    next_free_slot_by_centre: DataLoader[Centre, datetime | None] = field(
-        default_factory=lambda: DataLoader(load_fn=_next_free_slots, cache_key_fn=lambda centre: centre.id)
-    )
+    next_free_slot_by_centre: DataLoader[Centre, datetime | None] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.next_free_slot_by_centre = DataLoader(load_fn=self._next_free_slots, cache_key_fn=lambda centre: centre.id)
+
+    async def _next_free_slots(self, centres: Iterable[Centre]) -> list[datetime | None]:
+        keys = list(centres)
+        found = await next_free_slots(keys, self.clock())
+        return [found[centre.id] for centre in keys]
 
 
 _operation_loaders: ContextVar[Loaders | None] = ContextVar("operation_loaders", default=None)
 
 
-def current_loaders() -> Loaders:
+def current_loaders(clock: Clock) -> Loaders:
     """The loaders of the running operation (each websocket operation runs in its own task)."""
     loaders = _operation_loaders.get()
     if loaders is None:
-        loaders = Loaders()
+        loaders = Loaders(clock)
         _operation_loaders.set(loaders)
     return loaders
 
 
-def renew_loaders() -> None:
+def renew_loaders(clock: Clock) -> None:
     """Replace the current operation's loaders, e.g. before each update of a subscription."""
-    _operation_loaders.set(Loaders())
+    _operation_loaders.set(Loaders(clock))
 
 
 @contextmanager
-def fresh_loaders() -> Iterator[Loaders]:
+def fresh_loaders(clock: Clock) -> Iterator[Loaders]:
     """New loaders for the enclosed work: an operation, or one subscription update."""
-    token = _operation_loaders.set(Loaders())
+    token = _operation_loaders.set(Loaders(clock))
     try:
         yield _operation_loaders.get()
     finally:

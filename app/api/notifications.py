@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated
 
 import strawberry
@@ -227,7 +227,7 @@ class NotificationsQuery:
         if not 0 <= (to - from_).days < MAX_STATS_DAYS:
             raise bad_input("`to` must be on or after `from`, within 366 days.")
         counts = await totals(from_, to)
-        now = datetime.now(UTC)
+        now = info.context.services.clock()
         waiting = notification_models.Reminder.filter(state=ReminderState.PENDING)
         return NotificationStats(
             **{name: counts.get(name, 0) for name in NotificationStats.__annotations__ if not name.endswith("_now")},
@@ -242,7 +242,10 @@ class NotificationsMutation:
     @returns_user_errors(RegisterDevicePayload)
     async def register_device(self, info: Info, input: Input[RegisterDeviceInput]) -> RegisterDevicePayload:
         viewer = require_viewer(info)
-        row = await devices.register(input.token, input.platform, input.locale, input.app_version, **_owner(viewer))
+        now = info.context.services.clock()
+        row = await devices.register(
+            input.token, input.platform, input.locale, input.app_version, now, **_owner(viewer)
+        )
         return RegisterDevicePayload(
             device=Device(
                 token=row.token,
@@ -268,7 +271,7 @@ class NotificationsMutation:
         if input.all == (input.ids is not None):
             raise DomainError(ErrorCode.INVALID_NOTIFICATION_SELECTION, "ids")
         ids = None if input.ids is None else [database_id(g, "Notification") for g in input.ids]
-        marked = await inbox.mark_read(**owner, ids=ids)
+        marked = await inbox.mark_read(info.context.services.clock(), **owner, ids=ids)
         return MarkNotificationsReadPayload(marked=marked, unread_count=await inbox.unread_count(**owner))
 
     @strawberry.mutation(description="Change which pushes you get and your quiet hours (citizens).")

@@ -177,7 +177,7 @@ class RatingsQuery:
             queryset = queryset.filter(level=level)
         if from_ is not None and to is not None:
             try:
-                Period.of(from_, to)  # reversed or too long is bad input; a side not given stays open
+                Period.of(from_, to, today=to)  # reversed or too long is bad input; a side not given stays open
             except DomainError as error:
                 raise bad_input(error.message(info.context.locale)) from error
         if from_ is not None:
@@ -196,7 +196,9 @@ class RatingsMutation:
     @returns_user_errors(RatingPayload)
     async def rate_dossier(self, info: Info, input: Input[RateDossierInput]) -> RatingPayload:
         viewer = require_citizen(info)
-        rating = await services.rate_dossier(viewer.id, input.code, input.level, _scores(input.criteria), input.comment)
+        rating = await services.rate_dossier(
+            viewer.id, input.code, input.level, _scores(input.criteria), input.comment, info.context.services.clock()
+        )
         return RatingPayload(rating=await Rating.load(rating))
 
     @strawberry.mutation(description="Answer a rating of your centre once (managers); the citizen is notified.")
@@ -206,5 +208,5 @@ class RatingsMutation:
         if rating is None:
             raise DomainError(ErrorCode.RATING_NOT_FOUND, "id")
         viewer = require_staff_of(info, rating.centre_id, StaffRole.MANAGER, StaffRole.ADMIN)  # type: ignore[attr-defined]
-        rating = await services.answer_rating(rating, viewer.id, input.response)
+        rating = await services.answer_rating(rating, viewer.id, input.response, info.context.services.clock())
         return RatingPayload(rating=await Rating.load(rating))

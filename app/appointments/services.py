@@ -37,6 +37,7 @@ from app.appointments.schedule import (
 )
 from app.catalogue.eligibility import check_eligibility, provincial_centre_id
 from app.catalogue.models import Centre, Procedure
+from app.clock import Clock, system_clock
 from app.errors import DomainError, ErrorCode
 from app.events import EventBus
 from app.ttl_cache import TtlLruCache
@@ -64,10 +65,6 @@ def _new_ticket() -> str:
     return "".join(secrets.choice(TICKET_ALPHABET) for _ in range(TICKET_LENGTH))
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 class _TicketTaken(Exception):
     """The drawn ticket exists already: draw another."""
 
@@ -88,7 +85,7 @@ class Slot:
 class AppointmentService:
     """The only way appointments, slot counters, closures and capacities change."""
 
-    def __init__(self, bus: EventBus, clock=_now) -> None:
+    def __init__(self, bus: EventBus, clock: Clock = system_clock) -> None:
         self._bus = bus
         self._clock = clock
         self._centres: TtlLruCache[int, Centre] = TtlLruCache(CATALOGUE_CACHE_SIZE, CATALOGUE_CACHE_SECONDS)

@@ -22,11 +22,12 @@ async def schedule_for(dossier: Dossier, event: DossierEvent, now: datetime) -> 
     """
     target, citizen_id = event.to_status, dossier.citizen_id  # type: ignore[attr-defined]
     if target is DossierStatus.RESULT_READY:
-        await outbox.notify_now(ReminderKind.RESULT_READY, dossier_subject(dossier.id), citizen_id=citizen_id)
+        await outbox.notify_now(ReminderKind.RESULT_READY, dossier_subject(dossier.id), now, citizen_id=citizen_id)
     elif event.actor_kind is ActorKind.STAFF:
         await outbox.notify_now(
             ReminderKind.DOSSIER_UPDATED,
             dossier_event_subject(dossier.id, event.id),
+            now,
             citizen_id=citizen_id,
             params={"status": target.value},
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import hmac
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -17,6 +17,7 @@ from app.accounts.models import Citizen
 from app.catalogue.eligibility import check_eligibility, provincial_centre_id
 from app.catalogue.forms import FormField, validate_form
 from app.catalogue.models import Centre, Procedure
+from app.clock import Clock, system_clock
 from app.dossiers import reminders
 from app.dossiers.codes import new_dossier_code, new_tracking_secret, normalise_dossier_code
 from app.dossiers.deadlines import is_overdue
@@ -49,10 +50,6 @@ def citizen_dossiers_channel(citizen_id: int) -> str:
     return f"citizen:{citizen_id}:dossiers"
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _checked_note(note: str, field: str = "note") -> str:
     if len(note) > MAX_NOTE:
         raise DomainError(ErrorCode.INVALID_NOTE, field)
@@ -70,8 +67,9 @@ def _checked_items(items: list[str], field: str) -> list[str]:
 class DossierService:
     """The only way dossiers change."""
 
-    def __init__(self, bus: EventBus) -> None:
+    def __init__(self, bus: EventBus, clock: Clock = system_clock) -> None:
         self._bus = bus
+        self._clock = clock
         self._failed_lookups = FailedLookupLimiter()
 
     async def track(self, code: str, secret: str) -> Dossier | None:
@@ -103,7 +101,7 @@ class DossierService:
             reason = {"vi": verdict.reason_vi, "en": verdict.reason_en}
             raise DomainError(ErrorCode.CENTRE_NOT_ELIGIBLE, "centreId", reason=reason)
         form = validate_form([FormField.from_json(f) for f in procedure.form_fields], answers)
-        now = _now()
+        now = self._clock()
         for _ in range(CODE_ATTEMPTS):
             try:
                 async with in_transaction():
@@ -150,7 +148,7 @@ class DossierService:
     ) -> Dossier:
         """Ask the citizen for documents; the processing clock stops until they are supplied."""
         cleaned = _checked_items(items, "items")
-        if deadline <= _now():
+        if deadline <= self._clock():
             raise DomainError(ErrorCode.INVALID_DEADLINE, "deadline")
 
         async def open_request(now: datetime) -> None:
@@ -189,7 +187,7 @@ class DossierService:
 
     async def record_apology(self, dossier: Dossier, staff_id: int, reason: str, promised_at: datetime) -> Apology:
         """A late dossier's apology with a new promised date; the citizen sees it on the dossier."""
-        now = _now()
+        now = self._clock()
         if dossier.status in FINISHED or not is_overdue(dossier, now):
             raise DomainError(ErrorCode.DOSSIER_NOT_LATE, "code")
         if promised_at <= now:
@@ -215,7 +213,7 @@ class DossierService:
     ) -> Dossier:
         if not may_transition(dossier.status, target, actor.kind):
             raise DomainError(ErrorCode.ILLEGAL_TRANSITION, "status")
-        now = _now()
+        now = self._clock()
         changes = {
             "status": target,
             "version": dossier.version + 1,

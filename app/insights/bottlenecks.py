@@ -8,7 +8,7 @@ All over dossiers submitted in the period; rankings use SQL window functions and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from app.dossiers.models import DossierStatus
@@ -60,7 +60,7 @@ class ProcedureUse:
 
 
 async def overdue_ranking(
-    scope: Scope, grouping: Grouping, limit: int, min_dossiers: int = DEFAULT_MIN_DOSSIERS, now: datetime | None = None
+    scope: Scope, grouping: Grouping, limit: int, min_dossiers: int = DEFAULT_MIN_DOSSIERS, *, now: datetime
 ) -> list[OverdueRank]:
     """Groups by overdue rate, worst first (finished late or open past due, among dossiers with a due date)."""
     q = new_query()
@@ -68,7 +68,7 @@ async def overdue_ranking(
     sql = f"""
         WITH grouped AS (
             SELECT {group} AS group_id, COUNT(*) AS dossiers,
-                COUNT(*) FILTER (WHERE {overdue_condition(q, now or datetime.now(UTC))}) AS overdue
+                COUNT(*) FILTER (WHERE {overdue_condition(q, now)}) AS overdue
             FROM dossier d
             WHERE d.due_at IS NOT NULL AND {scope_filter(q, scope, "d", "submitted_at", "handling_centre_id")}
             GROUP BY {group}

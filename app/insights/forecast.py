@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 from statistics import fmean
 
 from app.appointments.models import AppointmentStatus
 from app.errors import DomainError, ErrorCode
 from app.insights.sql import Period, Scope, as_date, date_filter, new_query, scope_filter
-from app.working_days import LOCAL_TZ, is_public_holiday
+from app.working_days import is_public_holiday
 
 LOOKBACK_WEEKS = 8
 HISTORY_DAYS = 365
@@ -131,11 +131,10 @@ async def daily_counts(kind: DemandKind, centre_id: int | None, first: date, las
     return {as_date(row["day"]): row["n"] for row in await q.rows(sql)}
 
 
-async def demand_forecast(centre_id: int | None, days: int, today: date | None = None) -> list[Forecast]:
+async def demand_forecast(centre_id: int | None, days: int, today: date) -> list[Forecast]:
     """Dossier and appointment forecasts for the next `days` days (1 to 42) at a centre, or the province."""
     if not 1 <= days <= MAX_DAYS:
         raise DomainError(ErrorCode.INVALID_FORECAST_DAYS, "days", max_days=MAX_DAYS)
-    today = today or datetime.now(LOCAL_TZ).date()
     first = today - timedelta(days=HISTORY_DAYS)
     yesterday = today - timedelta(days=1)
     return [

@@ -11,7 +11,7 @@ next time (a change thus keeps its date stale until a refresh starts more than `
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
@@ -27,9 +27,8 @@ MAX_DAYS = 60
 STATE_ID = 1
 
 
-async def refresh(now: datetime | None = None) -> bool:
+async def refresh(now: datetime) -> bool:
     """Bring the roll-ups up to date, writing nothing when they are; False when another refresh is already running."""
-    now = now or datetime.now(UTC)
     state = await RollupState.get_or_none(id=STATE_ID)
     since = state.refreshed_until if state else None
     dossier_days = None if since is None else await _changed_days(_dossier_changes, since)

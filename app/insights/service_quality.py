@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from app.insights.measures import (
     CRITERIA,
@@ -63,13 +63,12 @@ class ServiceQuality:
     on_time_target: float = ON_TIME_TARGET
 
 
-async def service_quality(scope: Scope, now: datetime | None = None, live: bool | None = None) -> ServiceQuality:
+async def service_quality(scope: Scope, now: datetime, live: bool | None = None) -> ServiceQuality:
     """The figures of `scope`; `live` forces reading the source rows (default: only for a procedure)."""
-    now = now or datetime.now(UTC)
     if live is None:
         live = scope.procedure_id is not None
     if not live:
-        await refresh()
+        await refresh(now)
     dossiers, ratings, open_late = await asyncio.gather(
         _dossier_figures(scope, live), _rating_figures(scope, live), _open_overdue(scope, now)
     )

@@ -28,9 +28,9 @@ class Period:
     last: date
 
     @classmethod
-    def of(cls, first: date | None, last: date | None, today: date | None = None) -> Period:
+    def of(cls, first: date | None, last: date | None, today: date) -> Period:
         """The period asked for; by default the 365 days up to today. INVALID_PERIOD when reversed or too long."""
-        last = last or today or datetime.now(LOCAL_TZ).date()
+        last = last or today
         first = first or last - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
         if first > last or (last - first).days >= MAX_PERIOD_DAYS:
             raise DomainError(ErrorCode.INVALID_PERIOD, "from", max_days=MAX_PERIOD_DAYS)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -49,10 +49,6 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def is_editable(rating: Rating, now: datetime) -> bool:
     """The citizen may still change the rating (within 7 days of giving it)."""
     return now < rating.created_at + timedelta(days=EDITABLE_DAYS)
@@ -63,8 +59,10 @@ def needs_answer(rating: Rating) -> bool:
     return rating.level is RatingLevel.DISSATISFIED and rating.responded_at is None
 
 
-async def rate_dossier(citizen_id: int, code: str, level: RatingLevel, scores: CriterionScores, comment: str) -> Rating:
-    """Rate one's own dossier, or change one's rating of it within 7 days."""
+async def rate_dossier(
+    citizen_id: int, code: str, level: RatingLevel, scores: CriterionScores, comment: str, now: datetime
+) -> Rating:
+    """Rate one's own dossier at `now`, or change one's rating of it within 7 days."""
     comment = comment.strip()
     if len(comment) > MAX_TEXT:
         raise DomainError(ErrorCode.INVALID_NOTE, "comment")
@@ -75,7 +73,6 @@ async def rate_dossier(citizen_id: int, code: str, level: RatingLevel, scores: C
         raise DomainError(ErrorCode.DOSSIER_NOT_FOUND, "code")
     if dossier.status not in RATEABLE:
         raise DomainError(ErrorCode.RATING_NOT_OPEN, "code")
-    now = _now()
     existing = await Rating.get_or_none(dossier_id=dossier.id)
     if existing is None:
         try:
@@ -97,12 +94,11 @@ async def rate_dossier(citizen_id: int, code: str, level: RatingLevel, scores: C
     return existing
 
 
-async def answer_rating(rating: Rating, staff_id: int, text: str) -> Rating:
-    """Record a manager's answer once and notify the citizen in the same transaction."""
+async def answer_rating(rating: Rating, staff_id: int, text: str, now: datetime) -> Rating:
+    """Record a manager's answer at `now`, once, and notify the citizen in the same transaction."""
     text = text.strip()
     if not 1 <= len(text) <= MAX_TEXT:
         raise DomainError(ErrorCode.INVALID_RESPONSE, "response")
-    now = _now()
     async with in_transaction():
         answered = await Rating.filter(id=rating.id, responded_at__isnull=True).update(
             response=text, responded_by_id=staff_id, responded_at=now
@@ -113,6 +109,7 @@ async def answer_rating(rating: Rating, staff_id: int, text: str) -> Rating:
         await notify_now(
             ReminderKind.RATING_ANSWERED,
             f"rating:{rating.id}",
+            now,
             citizen_id=rating.citizen_id,  # type: ignore[attr-defined]
             params={"dossierCode": dossier.code},
         )

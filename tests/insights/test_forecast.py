@@ -12,7 +12,6 @@ from app.insights.forecast import DemandKind, WeekdayHolidayModel, backtest, dem
 from app.seeding.synthetic import create_synthetic_citizens, create_synthetic_procedures
 from app.seeding.synthetic_activity import day_weight
 from app.seeding.synthetic_dossiers import create_synthetic_dossiers
-from app.working_days import LOCAL_TZ
 
 TODAY = date(2026, 5, 10)  # the last 28 days hold Hùng Kings (observed), Reunification Day and Labour Day
 
@@ -65,5 +64,5 @@ async def test_forecast_from_synthetic_history_in_the_database(cast):
 async def test_forecast_days_are_bounded(cast):
     for days in (0, 43):
         with pytest.raises(DomainError) as error:
-            await demand_forecast(cast.ha_long.id, days, today=datetime.now(LOCAL_TZ).date())
+            await demand_forecast(cast.ha_long.id, days, today=TODAY)
         assert error.value.code is ErrorCode.INVALID_FORECAST_DAYS

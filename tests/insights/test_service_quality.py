@@ -77,10 +77,10 @@ async def test_empty_scope_has_no_rates(cast):
 
 
 def test_period_rules():
-    assert Period.of(None, date(2026, 10, 31)).first == date(2025, 11, 1)
+    assert Period.of(None, date(2026, 10, 31), today=date(2026, 11, 15)).first == date(2025, 11, 1)
     for first, last in ((date(2026, 11, 2), date(2026, 11, 1)), (date(2020, 1, 1), date(2026, 1, 1))):
         with pytest.raises(DomainError) as error:
-            Period.of(first, last)
+            Period.of(first, last, today=last)
         assert error.value.code is ErrorCode.INVALID_PERIOD
 
 
@@ -113,9 +113,11 @@ async def test_rollups_agree_with_the_source_rows_and_follow_changes(cast, monke
     assert changed.average_working_days == pytest.approx((3 + 5 + 6 + 0.5 + 9) / 5)
 
 
-async def test_a_read_that_finds_the_rollups_current_writes_nothing(cast, monkeypatch, caplog):
-    monkeypatch.setattr(rollup, "MARGIN", timedelta(0))  # the data set is older than the first refresh
+async def test_a_read_that_finds_the_rollups_current_writes_nothing(cast, monkeypatch, caplog, time_machine):
+    monkeypatch.setattr(rollup, "MARGIN", timedelta(0))
+    time_machine.move_to(NOW - timedelta(minutes=1), tick=True)
     data = await build_dataset(cast.citizen.id)
+    time_machine.move_to(NOW, tick=True)  # the data set is older than the first refresh
     scope = Scope(OCTOBER, centre_id=data.ha_long.id)
     first = await service_quality(scope, now=NOW)
 
@@ -128,9 +130,9 @@ async def test_a_read_that_finds_the_rollups_current_writes_nothing(cast, monkey
 
 async def test_a_refresh_already_running_is_not_repeated(cast):
     data = await build_dataset(cast.citizen.id)
-    assert await refresh() is True
-    await Dossier.filter(id=data.dossiers[6].id).update(updated_at=datetime.now(UTC))  # something to refresh
-    await RollupState.filter(id=1).update(refreshing_since=datetime.now(UTC))
-    assert await refresh() is False
-    await RollupState.filter(id=1).update(refreshing_since=datetime.now(UTC) - timedelta(minutes=11))
-    assert await refresh() is True  # an abandoned claim expires
+    assert await refresh(NOW) is True
+    await Dossier.filter(id=data.dossiers[6].id).update(updated_at=NOW)  # something to refresh
+    await RollupState.filter(id=1).update(refreshing_since=NOW)
+    assert await refresh(NOW) is False
+    await RollupState.filter(id=1).update(refreshing_since=NOW - timedelta(minutes=11))
+    assert await refresh(NOW) is True  # an abandoned claim expires

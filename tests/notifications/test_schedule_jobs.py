@@ -19,7 +19,8 @@ MONDAY_0730 = datetime(2026, 11, 30, 7, 30, tzinfo=LOCAL_TZ)
 SATURDAY_0730 = datetime(2026, 11, 28, 7, 30, tzinfo=LOCAL_TZ)
 
 
-async def test_staff_get_a_digest_of_dossiers_due_within_a_working_day(app, cast, dossier):
+async def test_staff_get_a_digest_of_dossiers_due_within_a_working_day(app, cast, dossier, time_machine):
+    time_machine.move_to(MONDAY_0730, tick=True)  # the digest's own moment: a working day, outside quiet hours
     await app.state.services.dossiers.change_status(
         dossier, DossierStatus.RECEIVED, Actor(ActorKind.STAFF, cast.officer.id)
     )

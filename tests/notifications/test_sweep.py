@@ -296,7 +296,7 @@ async def test_a_crashed_workers_claims_are_taken_over_but_its_pushes_on_the_wir
     await Reminder.filter(id=claimed.id).update(claimed_until=now - timedelta(seconds=1))  # the lease ran out
     assert (await sweep.run())["sent"] == 1 and len(push.sent) == 1
 
-    await outbox.notify_now(ReminderKind.RESULT_READY, "dossier:999999", citizen_id=cast.citizen.id)
+    await outbox.notify_now(ReminderKind.RESULT_READY, "dossier:999999", datetime.now(UTC), citizen_id=cast.citizen.id)
     await Reminder.filter(subject="dossier:999999").update(
         state=ReminderState.SENDING, claimed_until=now - timedelta(seconds=1)
     )
@@ -331,7 +331,9 @@ async def test_a_returned_dossier_asks_for_a_rating_unless_already_rated(app, ca
     prompt = await Reminder.get(kind=ReminderKind.RATING_PROMPT)
     assert prompt.due_at > datetime.now(UTC) + timedelta(minutes=59)  # an hour after the return
     if rated_first:
-        await rate_dossier(cast.citizen.id, dossier.code, RatingLevel.SATISFIED, CriterionScores(), "")
+        await rate_dossier(
+            cast.citizen.id, dossier.code, RatingLevel.SATISFIED, CriterionScores(), "", datetime.now(UTC)
+        )
     await Reminder.exclude(id=prompt.id).update(state=ReminderState.CANCELLED)
     await _make_due(ReminderKind.RATING_PROMPT)
 
