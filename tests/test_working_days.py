@@ -67,6 +67,12 @@ def test_time_left_reads_like_the_portal():
     assert late.overdue and late.text("vi") == "quá hạn 2 giờ" and late.text("en") == "2 hours overdue"
 
 
+def test_a_deadline_passed_on_a_holiday_is_overdue_though_no_working_time_has_gone_by():
+    tet_eve_night = local(2027, 2, 5, 22, 30)  # Lunar New Year's Eve, a public holiday
+    late = TimeLeft.until(local(2027, 2, 5, 21, 30), tet_eve_night)
+    assert (late.days, late.hours, late.overdue) == (0, 0, True) and late.text("en") == "0 hours overdue"
+
+
 def test_negative_working_time_walks_back_over_non_working_dates():
     monday_noon = local(2026, 11, 30, 12, 0)
     assert add_working_time(monday_noon, timedelta(hours=-24)) == local(2026, 11, 27, 12, 0).astimezone(UTC)
