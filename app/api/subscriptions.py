@@ -21,7 +21,8 @@ async def checked_messages(info: Info, authorize: Callable[[Info], Viewer], *cha
     """
     viewer = authorize(info)
     sessions = info.context.services.sessions
-    async with info.context.services.bus.subscribe(*channels, revocation_channel(viewer.session or "")) as messages:
+    revocations = (revocation_channel(viewer.session),) if viewer.session else ()
+    async with info.context.services.bus.subscribe(*channels, *revocations) as messages:
         async for message in messages:
             if REVOKED_KEY in message:
                 sessions.forget(message[REVOKED_KEY])
