@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from app.accounts.live_sessions import LiveSessions
 from app.accounts.sign_in_codes import SignInCodes
 from app.appointments.services import AppointmentService
 from app.clock import Clock, system_clock
@@ -37,6 +38,7 @@ class Services:
     clock: Clock
     sms: SmsSender
     sign_in_codes: SignInCodes
+    sessions: LiveSessions
     bus: EventBus
     dossiers: DossierService
     appointments: AppointmentService
@@ -68,6 +70,7 @@ def build_services(
         clock=clock,
         sms=sms,
         sign_in_codes=SignInCodes(settings, sms),
+        sessions=LiveSessions(bus, clock),
         bus=bus,
         dossiers=dossiers,
         appointments=AppointmentService(bus, clock),

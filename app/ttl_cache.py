@@ -34,3 +34,7 @@ class TtlLruCache(Generic[K, V]):
         self._entries.move_to_end(key)
         while len(self._entries) > self._maxsize:
             self._entries.popitem(last=False)
+
+    def discard(self, key: K) -> None:
+        """Forget `key` now (e.g. when what it says has changed)."""
+        self._entries.pop(key, None)

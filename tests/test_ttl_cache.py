@@ -22,3 +22,11 @@ def test_the_least_recently_used_entry_is_evicted_first():
     cache.put("c", 3)
     assert cache.get("b") == (False, None)
     assert cache.get("a") == (True, 1) and cache.get("c") == (True, 3)
+
+
+def test_a_discarded_entry_is_read_again():
+    cache: TtlLruCache[str, int] = TtlLruCache(maxsize=2, ttl_seconds=60)
+    cache.put("a", 1)
+    cache.discard("a")
+    cache.discard("never there")
+    assert cache.get("a") == (False, None)

@@ -18,13 +18,15 @@ class ViewerKind(StrEnum):
 
 @dataclass(frozen=True)
 class Viewer:
-    """A signed-in caller; staff carry their role and centre so permission checks need no query."""
+    """A signed-in caller: their account, their sign-in (`session`, shared by all its tokens) and, for staff, role
+    and centre."""
 
     kind: ViewerKind
     id: int
     role: StaffRole | None = None
     centre_id: int | None = None
     expires_at: datetime | None = None
+    session: str | None = None
 
     @property
     def is_citizen(self) -> bool:

@@ -73,7 +73,7 @@ class Session(Model):
 
     id = fields.IntField(primary_key=True)
     token_hash = fields.CharField(max_length=64, unique=True)
-    family = fields.CharField(max_length=32, db_index=True, description="Shared by all rotations of one sign-in")
+    family = fields.CharField(max_length=32, description="Shared by all rotations of one sign-in")
     citizen = fields.ForeignKeyField("models.Citizen", related_name="sessions", null=True, on_delete=fields.CASCADE)
     staff = fields.ForeignKeyField("models.StaffMember", related_name="sessions", null=True, on_delete=fields.CASCADE)
     expires_at = fields.DatetimeField()
@@ -83,3 +83,5 @@ class Session(Model):
 
     class Meta:
         table = "session"
+        # every authenticated operation asks for an unrevoked session of its sign-in
+        indexes = (("family", "revoked_at"),)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from app.accounts.identity import Viewer, ViewerKind
+from app.accounts.live_sessions import LiveSessions
 from app.accounts.models import Citizen, Session, StaffMember
 from app.accounts.tokens import issue_access_token, new_refresh_token, token_digest
 from app.errors import DomainError, ErrorCode
@@ -31,22 +32,25 @@ def viewer_of_staff(staff: StaffMember) -> Viewer:
 
 async def start_session(settings: Settings, viewer: Viewer, family: str | None = None) -> TokenPair:
     """Issue an access token and a new refresh token (in `family`, or a new one at sign-in)."""
+    now = datetime.now(UTC)
     refresh_token = new_refresh_token()
-    refresh_expires_at = datetime.now(UTC) + timedelta(days=settings.refresh_token_ttl_days)
+    refresh_expires_at = now + timedelta(days=settings.refresh_token_ttl_days)
+    family = family or secrets.token_hex(16)
     await Session.create(
         token_hash=token_digest(refresh_token),
-        family=family or secrets.token_hex(16),
+        family=family,
         citizen_id=viewer.id if viewer.is_citizen else None,
         staff_id=viewer.id if viewer.is_staff else None,
         expires_at=refresh_expires_at,
     )
+    viewer = replace(viewer, session=family)
     access_token, access_expires_at = issue_access_token(
-        viewer, settings.secret_key, timedelta(seconds=settings.access_token_ttl_seconds)
+        viewer, settings.secret_key, timedelta(seconds=settings.access_token_ttl_seconds), now
     )
     return TokenPair(viewer, access_token, access_expires_at, refresh_token, refresh_expires_at)
 
 
-async def refresh_session(settings: Settings, refresh_token: str) -> TokenPair:
+async def refresh_session(settings: Settings, sessions: LiveSessions, refresh_token: str) -> TokenPair:
     """Rotate a refresh token; presenting an already rotated token revokes every token of that sign-in."""
     now = datetime.now(UTC)
     session = await Session.get_or_none(token_hash=token_digest(refresh_token))
@@ -56,25 +60,20 @@ async def refresh_session(settings: Settings, refresh_token: str) -> TokenPair:
         rotated_at=now
     )
     if not claimed:
-        await revoke_family(session.family)
+        await sessions.revoke(session.family)
         raise DomainError(ErrorCode.INVALID_REFRESH_TOKEN, "refreshToken")
     viewer = await _current_viewer(session)
     if viewer is None:
-        await revoke_family(session.family)
+        await sessions.revoke(session.family)
         raise DomainError(ErrorCode.INVALID_REFRESH_TOKEN, "refreshToken")
     return await start_session(settings, viewer, family=session.family)
 
 
-async def end_session(refresh_token: str) -> None:
+async def end_session(sessions: LiveSessions, refresh_token: str) -> None:
     """Sign out: revoke every token of the sign-in this refresh token belongs to (unknown tokens are ignored)."""
     session = await Session.get_or_none(token_hash=token_digest(refresh_token))
     if session is not None:
-        await revoke_family(session.family)
-
-
-async def revoke_family(family: str) -> None:
-    """Revoke all refresh tokens issued from one sign-in."""
-    await Session.filter(family=family, revoked_at__isnull=True).update(revoked_at=datetime.now(UTC))
+        await sessions.revoke(session.family)
 
 
 async def _current_viewer(session: Session) -> Viewer | None:

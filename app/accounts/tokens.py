@@ -1,4 +1,4 @@
-"""Short-lived signed access tokens (JWT, HS256) and opaque refresh tokens."""
+"""Short-lived signed access tokens (JWT, HS256) naming their sign-in, and opaque refresh tokens."""
 
 from __future__ import annotations
 
@@ -16,20 +16,20 @@ ALGORITHM = "HS256"
 
 
 class InvalidAccessToken(Exception):
-    """The bearer token is expired, forged or malformed; `code` says which for the app."""
+    """The bearer token is expired, forged, malformed or of an ended sign-in; `code` says which for the app."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
 
 
-def issue_access_token(viewer: Viewer, secret_key: str, ttl: timedelta) -> tuple[str, datetime]:
-    """A signed token for `viewer` and the moment it expires."""
-    now = datetime.now(UTC)
+def issue_access_token(viewer: Viewer, secret_key: str, ttl: timedelta, now: datetime) -> tuple[str, datetime]:
+    """A signed token for `viewer` (and its sign-in, `viewer.session`) issued at `now`, and when it expires."""
     expires_at = now + ttl
     claims: dict[str, object] = {
         "iss": ISSUER,
         "sub": f"{viewer.kind.value}:{viewer.id}",
+        "sid": viewer.session,
         "iat": int(now.timestamp()),
         "exp": int(expires_at.timestamp()),
         "jti": secrets.token_hex(8),
@@ -42,20 +42,18 @@ def issue_access_token(viewer: Viewer, secret_key: str, ttl: timedelta) -> tuple
 
 
 def read_access_token(token: str, secret_key: str) -> Viewer:
-    """The viewer a valid token names; raises InvalidAccessToken otherwise."""
+    """The viewer a genuine token names, with its expiry (for the caller to compare with its clock) and sign-in.
+
+    Raises InvalidAccessToken for a forged or malformed token, and for one without a sign-in (`sid`).
+    """
     try:
         claims = jwt.decode(
             token,
             secret_key,
             algorithms=[ALGORITHM],
             issuer=ISSUER,
-            options={"require": ["exp", "iat", "sub", "iss"]},
+            options={"require": ["exp", "iat", "sub", "iss", "sid"], "verify_exp": False, "verify_iat": False},
         )
-    except jwt.ExpiredSignatureError:
-        raise InvalidAccessToken("TOKEN_EXPIRED", "The access token has expired; refresh it.") from None
-    except jwt.InvalidTokenError:
-        raise InvalidAccessToken("INVALID_TOKEN", "The access token is not valid.") from None
-    try:
         kind, raw_id = str(claims["sub"]).split(":", 1)
         role = claims.get("role")
         return Viewer(
@@ -64,8 +62,9 @@ def read_access_token(token: str, secret_key: str) -> Viewer:
             role=StaffRole(role) if role else None,
             centre_id=claims.get("centre"),
             expires_at=datetime.fromtimestamp(claims["exp"], UTC),
+            session=str(claims["sid"]),
         )
-    except ValueError:
+    except (jwt.InvalidTokenError, ValueError, TypeError, OverflowError):
         raise InvalidAccessToken("INVALID_TOKEN", "The access token is not valid.") from None
 
 

@@ -219,13 +219,18 @@ class AccountsMutation:
     @strawberry.mutation(description="Rotate tokens; reusing an old refresh token signs that session out everywhere.")
     @returns_user_errors(AuthPayload)
     async def refresh_token(self, info: Info, input: Input[RefreshTokenInput]) -> AuthPayload:
-        pair = await refresh_session(info.context.services.settings, input.refresh_token)
+        pair = await refresh_session(
+            info.context.services.settings, info.context.services.sessions, input.refresh_token
+        )
         return AuthPayload(session=await auth_session(pair))
 
-    @strawberry.mutation(description="Revoke the session of this refresh token (idempotent).")
+    @strawberry.mutation(
+        description="End the sign-in of this refresh token: its access tokens and subscriptions stop at once "
+        "(idempotent)."
+    )
     @returns_user_errors(SignOutPayload)
     async def sign_out(self, info: Info, input: Input[SignOutInput]) -> SignOutPayload:
-        await end_session(input.refresh_token)
+        await end_session(info.context.services.sessions, input.refresh_token)
         return SignOutPayload(signed_out=True)
 
     @strawberry.mutation(description="Change the signed-in citizen's name, language or registered residence.")

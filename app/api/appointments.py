@@ -10,6 +10,7 @@ import strawberry
 from strawberry import relay
 from tortoise.expressions import Q
 
+from app.accounts.identity import Viewer
 from app.accounts.models import StaffRole
 from app.api.arguments import Input, local_if_naive
 from app.api.catalogue import Centre, Procedure
@@ -18,9 +19,9 @@ from app.api.dossier_access import own_dossier
 from app.api.enums import described_enum
 from app.api.errors import UserError, returns_user_errors
 from app.api.ids import database_id, database_ids
-from app.api.loaders import renew_loaders
 from app.api.pagination import After, Connection, First, paginate_queryset
 from app.api.permissions import require_citizen, require_staff_of
+from app.api.subscriptions import checked_messages
 from app.appointments import models
 from app.appointments.models import AppointmentStatus, BookingUpdateKind
 from app.appointments.schedule import SLOT_LENGTH
@@ -346,14 +347,13 @@ class AppointmentsSubscription:
     @strawberry.subscription(description="Bookings, cancellations, moves and check-ins at a centre (its staff).")
     async def centre_bookings(self, info: Info, centre_id: CentreId) -> AsyncGenerator[BookingUpdate, None]:
         centre = database_id(centre_id, "Centre")
-        require_staff_of(info, centre)
-        async with info.context.services.bus.subscribe(centre_bookings_channel(centre)) as messages:
-            async for message in messages:
-                renew_loaders(
-                    info.context.services.clock
-                )  # this update and the fields resolved from it read current data
-                appointment = await models.Appointment.get_or_none(id=message["appointmentId"], centre_id=centre)
-                if appointment is not None:
-                    yield BookingUpdate(
-                        kind=BookingUpdateKind(message["kind"]), appointment=Appointment.from_model(appointment)
-                    )
+
+        def staff_of_centre(info: Info) -> Viewer:
+            return require_staff_of(info, centre)
+
+        async for message in checked_messages(info, staff_of_centre, centre_bookings_channel(centre)):
+            appointment = await models.Appointment.get_or_none(id=message["appointmentId"], centre_id=centre)
+            if appointment is not None:
+                yield BookingUpdate(
+                    kind=BookingUpdateKind(message["kind"]), appointment=Appointment.from_model(appointment)
+                )

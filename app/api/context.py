@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -28,12 +27,12 @@ def preferred_locale(accept_language: str | None) -> str:
     return DEFAULT_LOCALE
 
 
-def bearer_token(authorization: str | None) -> str | None:
-    """The token of an `Authorization: Bearer <token>` value."""
-    if not authorization:
-        return None
-    scheme, _, token = authorization.partition(" ")
-    return token.strip() or None if scheme.lower() == "bearer" else None
+def bearer_token(authorization: object) -> str:
+    """The token of an `Authorization` value, which must be the string "Bearer <token>"; else InvalidAccessToken."""
+    scheme, _, token = authorization.partition(" ") if isinstance(authorization, str) else ("", "", "")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise InvalidAccessToken("INVALID_TOKEN", "Send the access token as `Authorization: Bearer <token>`.")
+    return token.strip()
 
 
 @dataclass
@@ -48,14 +47,33 @@ class Context:
     _viewer: Viewer | None = None
     _auth_error: InvalidAccessToken | None = None
 
-    def authenticate(self, token: str | None) -> None:
-        """Read the caller from a bearer token; a bad token is remembered and reported when identity is needed."""
+    def authenticate(self, authorization: object) -> None:
+        """Read the caller from an `Authorization` value; None means anonymous.
+
+        A malformed value or a bad token is remembered and reported when identity is needed.
+        """
         self._viewer, self._auth_error = None, None
-        if token:
+        if authorization is not None:
             try:
-                self._viewer = read_access_token(token, self.services.settings.secret_key)
+                self._viewer = read_access_token(bearer_token(authorization), self.services.settings.secret_key)
             except InvalidAccessToken as error:
                 self._auth_error = error
+
+    async def confirm_viewer(self) -> None:
+        """Check the caller's sign-in against the database (remembered up to 5 s per process).
+
+        After a revocation, or once a staff account is disabled, every use of `viewer` fails with SESSION_REVOKED;
+        staff otherwise get the role and centre their account has now. Run once per operation and before every
+        subscription update.
+        """
+        if self._auth_error is not None or self._viewer is None or self._expired(self._viewer):
+            return
+        current = await self.services.sessions.current(self._viewer)
+        if current is None:
+            self._auth_error = InvalidAccessToken(
+                "SESSION_REVOKED", "This sign-in has ended (signed out or revoked); sign in again."
+            )
+        self._viewer = current
 
     @property
     def loaders(self) -> Loaders:
@@ -64,7 +82,7 @@ class Context:
 
     @property
     def viewer(self) -> Viewer | None:
-        """The signed-in caller, None when anonymous; raises TOKEN_EXPIRED / INVALID_TOKEN for a bad token.
+        """The signed-in caller, None when anonymous; raises TOKEN_EXPIRED, INVALID_TOKEN or SESSION_REVOKED.
 
         A websocket keeps its `connection_init` token: once it expires, every operation and every
         subscription update on that socket fails with TOKEN_EXPIRED until the app reconnects.
@@ -72,9 +90,12 @@ class Context:
         if self._auth_error is not None:
             raise ApiError(self._auth_error.code, str(self._auth_error))
         viewer = self._viewer
-        if viewer is not None and viewer.expires_at is not None and viewer.expires_at <= datetime.now(UTC):
+        if viewer is not None and self._expired(viewer):
             raise ApiError("TOKEN_EXPIRED", "The access token has expired; refresh it.")
         return viewer
+
+    def _expired(self, viewer: Viewer) -> bool:
+        return viewer.expires_at is None or viewer.expires_at <= self.services.clock()
 
 
 Info = StrawberryInfo[Context, None]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from datetime import datetime
 from typing import Annotated
 
@@ -26,9 +26,9 @@ from app.api.dossier_types import (
 )
 from app.api.errors import UserError, forbidden, returns_user_errors
 from app.api.ids import database_id
-from app.api.loaders import renew_loaders
 from app.api.pagination import After, Connection, First, paginate_queryset
 from app.api.permissions import require_citizen, require_staff, require_staff_of, require_viewer
+from app.api.subscriptions import checked_messages
 from app.catalogue.models import localised_name
 from app.dossiers import deadlines, models
 from app.dossiers.lifecycle import FINISHED, PORTAL_CODES
@@ -258,18 +258,18 @@ class DossiersMutation:
         return RecordApologyPayload(apology=Apology.from_model(apology))
 
 
-async def _updates(info: Info, channel: str) -> AsyncGenerator[DossierUpdate, None]:
+async def _updates(
+    info: Info, authorize: Callable[[Info], Viewer], channel: str
+) -> AsyncGenerator[DossierUpdate, None]:
     """Each message on `channel` re-read from the database, as the caller may see it."""
-    async with info.context.services.bus.subscribe(channel) as messages:
-        async for message in messages:
-            renew_loaders(info.context.services.clock)  # this update and the fields resolved from it read current data
-            dossier = await visible_dossier(info, dossier_id=message["dossierId"])
-            event_id = message["eventId"]
-            event = await models.DossierEvent.get_or_none(id=event_id) if event_id else None
-            if dossier is not None:
-                yield DossierUpdate(
-                    dossier=Dossier.from_model(dossier), event=TimelineEvent.from_model(event) if event else None
-                )
+    async for message in checked_messages(info, authorize, channel):
+        dossier = await visible_dossier(info, dossier_id=message["dossierId"])
+        event_id = message["eventId"]
+        event = await models.DossierEvent.get_or_none(id=event_id) if event_id else None
+        if dossier is not None:
+            yield DossierUpdate(
+                dossier=Dossier.from_model(dossier), event=TimelineEvent.from_model(event) if event else None
+            )
 
 
 @strawberry.type
@@ -280,11 +280,11 @@ class DossiersSubscription:
         dossier = await visible_dossier(info, code=code)
         if dossier is None:
             raise forbidden()
-        async for update in _updates(info, dossier_channel(dossier.id)):
+        async for update in _updates(info, require_viewer, dossier_channel(dossier.id)):
             yield update
 
     @strawberry.subscription(description="Changes of every dossier of the signed-in citizen.")
     async def my_dossier_updates(self, info: Info) -> AsyncGenerator[DossierUpdate, None]:
         viewer = require_citizen(info)
-        async for update in _updates(info, citizen_dossiers_channel(viewer.id)):
+        async for update in _updates(info, require_citizen, citizen_dossiers_channel(viewer.id)):
             yield update

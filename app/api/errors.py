@@ -31,6 +31,7 @@ class ApiErrorCode(StrEnum):
     UNAUTHENTICATED = "UNAUTHENTICATED"
     TOKEN_EXPIRED = "TOKEN_EXPIRED"
     INVALID_TOKEN = "INVALID_TOKEN"
+    SESSION_REVOKED = "SESSION_REVOKED"
     FORBIDDEN = "FORBIDDEN"
     BAD_USER_INPUT = "BAD_USER_INPUT"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
@@ -45,7 +46,10 @@ described_enum(
     {
         ApiErrorCode.UNAUTHENTICATED: "Sign in first.",
         ApiErrorCode.TOKEN_EXPIRED: "The access token expired: call `refreshToken` and retry.",
-        ApiErrorCode.INVALID_TOKEN: "The token is forged or malformed: sign in again.",
+        ApiErrorCode.INVALID_TOKEN: "The token is forged or malformed, or names no sign-in (issued before sign-ins "
+        "were checked): refresh, or sign in again.",
+        ApiErrorCode.SESSION_REVOKED: "The sign-in was ended (`signOut`, a reused refresh token, or a disabled staff "
+        "account): sign in again. Also ends subscriptions.",
         ApiErrorCode.FORBIDDEN: "Signed in, but not allowed to see or do this.",
         ApiErrorCode.BAD_USER_INPUT: "An argument is out of range or malformed (e.g. `first` above the maximum).",
         ApiErrorCode.GRAPHQL_VALIDATION_FAILED: "The document or its variables do not fit the schema (a client bug).",

@@ -1,8 +1,8 @@
-"""Schema extensions of our own: fresh dataloaders per operation and coded (and masked) errors."""
+"""Schema extensions of our own: the caller's sign-in checked and fresh dataloaders per operation, coded errors."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, SchemaExtension
@@ -10,6 +10,14 @@ from strawberry.extensions import MaskErrors, SchemaExtension
 from app.api.errors import ApiErrorCode
 from app.api.loaders import fresh_loaders
 from app.logs import request_id
+
+
+class ConfirmedViewer(SchemaExtension):
+    """Check the caller's sign-in (revocation, staff standing) once per operation, before any resolver runs."""
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        await self.execution_context.context.confirm_viewer()
+        yield
 
 
 class FreshLoaders(SchemaExtension):

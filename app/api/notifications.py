@@ -17,6 +17,7 @@ from app.api.errors import UserError, bad_input, returns_user_errors
 from app.api.ids import database_id
 from app.api.pagination import After, Connection, First, paginate_queryset
 from app.api.permissions import require_citizen, require_staff, require_viewer
+from app.api.subscriptions import checked_messages
 from app.errors import DomainError, ErrorCode
 from notifications import devices, inbox
 from notifications import models as notification_models
@@ -294,8 +295,7 @@ class NotificationsSubscription:
     @strawberry.subscription(description="Each new inbox entry of the signed-in citizen or staff member, live.")
     async def notification_received(self, info: Info) -> AsyncGenerator[Notification, None]:
         owner = _owner(require_viewer(info))
-        async with info.context.services.bus.subscribe(inbox.inbox_channel(**owner)) as messages:
-            async for message in messages:
-                row = await notification_models.Notification.get_or_none(reminder_id=message["reminderId"], **owner)
-                if row is not None:
-                    yield Notification.from_model(row)
+        async for message in checked_messages(info, require_viewer, inbox.inbox_channel(**owner)):
+            row = await notification_models.Notification.get_or_none(reminder_id=message["reminderId"], **owner)
+            if row is not None:
+                yield Notification.from_model(row)

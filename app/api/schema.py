@@ -27,7 +27,7 @@ from app.api.catalogue import CatalogueQuery
 from app.api.context import Info
 from app.api.dossiers import DossiersMutation, DossiersQuery, DossiersSubscription
 from app.api.errors import ApiErrorCode
-from app.api.extensions import CodedErrors, FreshLoaders, is_unexpected
+from app.api.extensions import CodedErrors, ConfirmedViewer, FreshLoaders, is_unexpected
 from app.api.geo import GeoQuery
 from app.api.insights import InsightsQuery
 from app.api.notifications import NotificationsMutation, NotificationsQuery, NotificationsSubscription
@@ -104,6 +104,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         functools.partial(AddValidationRules, validation_rules=guard_rules),
         functools.partial(ValidationCache, maxsize=CACHE_SIZE),
         functools.partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
+        ConfirmedViewer,
         FreshLoaders,
         functools.partial(CodedErrors, mask_unexpected=settings.is_production),
     ]

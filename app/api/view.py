@@ -10,11 +10,12 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UnsetType
 
-from app.api.context import Context, bearer_token, preferred_locale
+from app.api.context import Context, preferred_locale
 from app.api.errors import ApiError
 from app.container import Services
 
 MAX_SUBSCRIPTIONS_PER_CONNECTION = 20
+AUTHORIZATION_KEYS = ("Authorization", "authorization")
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -40,18 +41,19 @@ class GraphQLView(GraphQL[Context, None]):
             locale=preferred_locale(request.headers.get("accept-language")),
         )
         if isinstance(request, Request):
-            context.authenticate(bearer_token(request.headers.get("authorization")))
+            context.authenticate(request.headers.get("authorization"))
         return context
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """Authenticate the connection from `connection_init`'s payload: {"Authorization": "Bearer ..."}.
 
-        No token means an anonymous connection; a bad or expired token closes it with 4403.
+        No `Authorization` (or null) means an anonymous connection; anything else that is not a valid token of a
+        standing sign-in (a value without "Bearer ", a number, a list, an expired or revoked token) closes it
+        with 4403.
         """
         params = context.connection_params if isinstance(context.connection_params, dict) else {}
-        authorization = params.get("Authorization") or params.get("authorization")
-        token = bearer_token(authorization) if isinstance(authorization, str) else None
-        context.authenticate(token)
+        context.authenticate(next((params[key] for key in AUTHORIZATION_KEYS if key in params), None))
+        await context.confirm_viewer()
         try:
             context.viewer  # noqa: B018 - raises for a bad or expired token
         except ApiError as error:

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import jwt
 
 from app.accounts.identity import Viewer, ViewerKind
-from app.accounts.models import Session
-from app.accounts.tokens import issue_access_token
+from app.accounts.models import Citizen, Session, StaffMember
+from app.accounts.tokens import ISSUER, issue_access_token
 
 ME = "{ me { __typename ... on Citizen { phone } } }"
 REFRESH = """mutation($token: String!) { refreshToken(input: {refreshToken: $token}) {
@@ -24,10 +24,11 @@ async def test_me_without_a_token_is_null(gql):
     assert await gql(ME) == {"data": {"me": None}}
 
 
-async def test_expired_access_token_asks_the_app_to_refresh(gql, sign_in_citizen, settings):
+async def test_expired_access_token_asks_the_app_to_refresh(app, gql, sign_in_citizen, settings):
     session = await sign_in_citizen()
-    viewer = Viewer(ViewerKind.CITIZEN, 1)
-    expired, _ = issue_access_token(viewer, settings.secret_key, timedelta(seconds=-5))
+    viewer = Viewer(ViewerKind.CITIZEN, 1, session="a-sign-in")
+    issued = app.state.services.clock() - timedelta(minutes=20)
+    expired, _ = issue_access_token(viewer, settings.secret_key, timedelta(minutes=15), issued)
     result = await gql(ME, token=expired)
     assert result["data"] == {"me": None}
     assert result["errors"][0]["extensions"] == {"code": "TOKEN_EXPIRED"}
@@ -81,3 +82,48 @@ async def test_staff_refresh_keeps_role_and_centre(gql, sign_in_staff):
     renewed = await refresh(gql, session["refreshToken"])
     me = await gql("{ me { ... on StaffMember { role centre { code } } } }", token=renewed["session"]["accessToken"])
     assert me["data"]["me"] == {"role": "OFFICER", "centre": {"code": "06688"}}
+
+
+def refused_with(result: dict) -> str:
+    """The code of a top-level error that left `me` null."""
+    assert result["data"] == {"me": None}
+    return result["errors"][0]["extensions"]["code"]
+
+
+async def test_sign_out_stops_the_access_token_at_once(gql, sign_in_citizen):
+    session = await sign_in_citizen()
+    assert (await gql(ME, token=session["accessToken"]))["data"]["me"]["phone"] == "+84912345678"
+    await gql(SIGN_OUT, {"token": session["refreshToken"]})
+    assert refused_with(await gql(ME, token=session["accessToken"])) == "SESSION_REVOKED"
+
+
+async def test_a_reused_refresh_token_stops_every_access_token_of_that_sign_in(gql, sign_in_citizen):
+    session = await sign_in_citizen()
+    renewed = await refresh(gql, session["refreshToken"])
+    assert (await gql(ME, token=renewed["session"]["accessToken"]))["data"]["me"]["phone"] == "+84912345678"
+    await refresh(gql, session["refreshToken"])  # a stolen copy used again
+    for token in (session["accessToken"], renewed["session"]["accessToken"]):
+        assert refused_with(await gql(ME, token=token)) == "SESSION_REVOKED"
+
+
+async def test_a_token_naming_no_sign_in_is_invalid(app, gql, sign_in_citizen, settings):
+    await sign_in_citizen()
+    citizen = await Citizen.get(phone="+84912345678")
+    now = app.state.services.clock()
+    # what access tokens looked like before they named their sign-in (no `sid`), still within its 15 minutes
+    claims = {"iss": ISSUER, "sub": f"citizen:{citizen.id}", "iat": int(now.timestamp())}
+    legacy = jwt.encode({**claims, "exp": int((now + timedelta(minutes=15)).timestamp())}, settings.secret_key)
+    assert refused_with(await gql(ME, token=legacy)) == "INVALID_TOKEN"
+
+
+async def test_a_disabled_staff_account_is_refused_at_once(gql, sign_in_staff):
+    session = await sign_in_staff()
+    await StaffMember.filter(email="officer@test.vn").update(is_active=False)
+    assert refused_with(await gql(ME, token=session["accessToken"])) == "SESSION_REVOKED"
+
+
+async def test_a_malformed_authorization_header_is_an_invalid_token(client, sign_in_citizen):
+    token = (await sign_in_citizen())["accessToken"]
+    for authorization in (token, f"Token {token}", "Bearer ", "Bearer"):
+        response = await client.post("/graphql", json={"query": ME}, headers={"Authorization": authorization})
+        assert refused_with(response.json()) == "INVALID_TOKEN", authorization

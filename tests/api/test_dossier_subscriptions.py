@@ -10,9 +10,9 @@ import httpx
 from httpx_ws import aconnect_ws
 from httpx_ws.transport import ASGIWebSocketTransport
 
-from app.accounts.identity import Viewer, ViewerKind
 from app.accounts.models import StaffRole
-from app.accounts.tokens import issue_access_token
+from app.dossiers.models import ActorKind, DossierStatus
+from app.dossiers.services import Actor
 from tests.api.test_websocket import websocket
 from tests.dossier_data import APPLICANT, BAI_CHAY, BORDERLESS_5_DAYS, HA_LONG
 
@@ -106,16 +106,14 @@ async def test_each_update_reads_fresh_data(app, gql, cast, sign_in_citizen, sig
     assert seen == [["RECEIVING", "RECEIVED"], ["RECEIVING", "RECEIVED", "PROCESSING"]]
 
 
-async def test_updates_stop_when_the_token_expires(app, gql, cast, settings, sign_in_staff):
-    dossier = await app.state.services.dossiers.submit(cast.citizen.id, BORDERLESS_5_DAYS, cast.ha_long.id, APPLICANT)
-    officer = (await sign_in_staff("officer@halong.vn", StaffRole.OFFICER, HA_LONG))["accessToken"]
-    # JWT expiry is in whole seconds: a 2-second token lives between 1 and 2 seconds.
-    short, _ = issue_access_token(
-        Viewer(ViewerKind.CITIZEN, cast.citizen.id), settings.secret_key, timedelta(seconds=2)
-    )
+async def test_updates_stop_when_the_token_expires(clocked_app, manual_clock, cast, sign_in_citizen):
+    services = clocked_app.state.services
+    dossier = await services.dossiers.submit(cast.citizen.id, BORDERLESS_5_DAYS, cast.ha_long.id, APPLICANT)
+    citizen = (await sign_in_citizen(cast.citizen.phone))["accessToken"]
     async with AsyncExitStack() as stack:
-        ws = await open_subscription(stack, app, short, DOSSIER_UPDATED, {"code": dossier.code})
-        await asyncio.sleep(2.1)
-        await gql(UPDATE, {"code": dossier.code, "status": "RECEIVED"}, token=officer)
+        ws = await open_subscription(stack, clocked_app, citizen, DOSSIER_UPDATED, {"code": dossier.code})
+        manual_clock.advance(timedelta(minutes=16))  # past the 15-minute access token
+        await services.dossiers.change_status(dossier, DossierStatus.RECEIVED, Actor(ActorKind.STAFF, cast.officer.id))
         message = await ws.receive_json(timeout=2)
+        assert await ws.receive_json(timeout=2) == {"id": "s1", "type": "complete"}
     assert message["payload"]["errors"][0]["extensions"]["code"] == "TOKEN_EXPIRED"

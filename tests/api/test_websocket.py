@@ -50,7 +50,9 @@ async def test_anonymous_connection_is_accepted(app):
 
 
 async def test_expired_token_closes_the_connection_with_4403(app, settings):
-    expired, _ = issue_access_token(Viewer(ViewerKind.CITIZEN, 1), settings.secret_key, timedelta(seconds=-1))
+    viewer = Viewer(ViewerKind.CITIZEN, 1, session="a-sign-in")
+    issued = app.state.services.clock() - timedelta(minutes=20)
+    expired, _ = issue_access_token(viewer, settings.secret_key, timedelta(minutes=15), issued)
     async with websocket(app, {"Authorization": f"Bearer {expired}"}) as ws:
         with pytest.raises(WebSocketDisconnect) as closed:
             await ws.receive_json(timeout=5)

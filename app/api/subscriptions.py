@@ -1,0 +1,33 @@
+"""What every subscription shares: bus messages handed on only while the caller may still have them."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+
+from app.accounts.identity import Viewer
+from app.accounts.live_sessions import REVOKED_KEY, revocation_channel
+from app.api.context import Info
+from app.api.loaders import renew_loaders
+
+
+async def checked_messages(info: Info, authorize: Callable[[Info], Viewer], *channels: str) -> AsyncIterator[dict]:
+    """The messages of `channels`, each handed on only after the caller is checked again.
+
+    `authorize` (e.g. `require_citizen`, or `require_staff_of` for one centre) runs first, then before every
+    message, after the caller's sign-in is checked again (expiry, revocation, a staff member's current role and
+    centre): a failure ends the stream with its coded error (TOKEN_EXPIRED, SESSION_REVOKED, FORBIDDEN). A
+    revocation of the caller's sign-in is published to the bus too, so it ends the stream at once. Every message
+    handed on starts with fresh dataloaders, so what is resolved from it reads current data.
+    """
+    viewer = authorize(info)
+    sessions = info.context.services.sessions
+    revocations = (revocation_channel(viewer.session),) if viewer.session else ()
+    async with info.context.services.bus.subscribe(*channels, *revocations) as messages:
+        async for message in messages:
+            if REVOKED_KEY in message:
+                sessions.forget(message[REVOKED_KEY])
+            await info.context.confirm_viewer()
+            authorize(info)
+            if REVOKED_KEY not in message:
+                renew_loaders(info.context.services.clock)
+                yield message
