@@ -48,7 +48,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         port=args.port or settings.port,
         workers=args.workers,
         log_config=None,
-        proxy_headers=True,
+        proxy_headers=False,  # the app reads X-Forwarded-For from TRUSTED_PROXIES only (app/main.py)
     )
     return 0
 
