@@ -7,10 +7,9 @@ concurrent hits on any number of workers are counted exactly. Ended windows are 
 
 from __future__ import annotations
 
+from limits.aio.storage import Storage
 from tortoise import connections
 from tortoise.exceptions import BaseORMException
-
-from limits.aio.storage import Storage
 
 from app.clock import Clock
 from app.rate_limits.models import RateLimitCounter
