@@ -23,7 +23,9 @@ def phone(n: int) -> str:
 async def request_code(gql, number: str, client_ip: str = "198.51.100.7", locale: str | None = None) -> dict:
     """Ask for a code as a client at `client_ip` behind the trusted proxy (the test transport's 127.0.0.1)."""
     headers = {"X-Forwarded-For": client_ip, "Accept-Language": locale or "vi"}
-    response = await gql.http.post("/graphql", json={"query": REQUEST_CODE, "variables": {"phone": number}}, headers=headers)
+    response = await gql.http.post(
+        "/graphql", json={"query": REQUEST_CODE, "variables": {"phone": number}}, headers=headers
+    )
     return response.json()["data"]["requestSignInCode"]
 
 

@@ -126,4 +126,3 @@ async def test_the_storage_follows_redis_url(settings: Settings):
     redis_backed = build_rate_limiter(replace(settings, redis_url="redis://127.0.0.1:1/0"), system_clock)
     assert isinstance(redis_backed.storage, RedisStorage)
     await redis_backed.close()
-
