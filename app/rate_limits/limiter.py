@@ -78,14 +78,6 @@ class RateLimiter:
         """Give back one request counted by `acquire` (it did nothing the limit is meant to count)."""
         await self._give_back([(rate, _identifiers(limit, key)) for limit, key in uses for rate in limit.rates])
 
-    async def exhausted(self, limit: Limit, key: str) -> bool:
-        """True while any rate of the limit has no request left for `key`; counts nothing."""
-        identifiers = _identifiers(limit, key)
-        for rate in limit.rates:
-            if not await self._windows.test(rate, *identifiers):
-                return True
-        return False
-
     async def reset(self, limit: Limit, key: str) -> None:
         """Forget every request counted for `key`."""
         for rate in limit.rates:
