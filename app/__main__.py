@@ -13,6 +13,7 @@ from tortoise import Tortoise
 from tortoise.exceptions import OperationalError
 
 from app import db
+from app.clock import system_clock
 from app.logs import configure_logging
 from app.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
 
@@ -48,7 +49,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         port=args.port or settings.port,
         workers=args.workers,
         log_config=None,
-        proxy_headers=True,
+        proxy_headers=False,  # the app reads X-Forwarded-For from TRUSTED_PROXIES only (app/main.py)
     )
     return 0
 
@@ -107,7 +108,7 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
             added = await create_synthetic_procedures(args.procedures, rng)
             print(f"Added {added} synthetic procedures (catalogue now {await Procedure.all().count()}).")
             print(f"Added {await create_synthetic_citizens(args.citizens, rng)} synthetic citizens.")
-            print(f"Added {await create_synthetic_dossiers(args.dossiers, rng)} synthetic dossiers.")
+            print(f"Added {await create_synthetic_dossiers(args.dossiers, rng, system_clock())} synthetic dossiers.")
 
     asyncio.run(_with_orm(settings, work))
     return 0

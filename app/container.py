@@ -11,10 +11,14 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from app.accounts.live_sessions import LiveSessions
 from app.accounts.sign_in_codes import SignInCodes
+from app.accounts.staff import StaffSignIn
 from app.appointments.services import AppointmentService
 from app.clock import Clock, system_clock
 from app.dossiers.services import DossierService
 from app.events import EventBus, build_event_bus
+from app.rate_limits.database_storage import DatabaseStorage
+from app.rate_limits.limiter import Limit, RateLimiter
+from app.rate_limits.redis_storage import redis_storage
 from app.settings import Settings
 from app.sms import HttpSmsSender, LogSmsSender, SmsSender
 from geo.gazetteer import GazetteerGeocoder
@@ -37,8 +41,10 @@ class Services:
     settings: Settings
     clock: Clock
     sms: SmsSender
+    rate_limiter: RateLimiter
     sign_in_codes: SignInCodes
     sessions: LiveSessions
+    staff_sign_in: StaffSignIn
     bus: EventBus
     dossiers: DossierService
     appointments: AppointmentService
@@ -63,13 +69,18 @@ def build_services(
             else LogSmsSender()
         )
     bus = build_event_bus(settings.redis_url)
-    dossiers = DossierService(bus, clock)
+    rate_limiter = build_rate_limiter(settings, clock)
+    dossiers = DossierService(
+        bus, rate_limiter, Limit.parse("tracking:failed-lookups", settings.tracking_failures_per_code), clock
+    )
     push = push or build_push_sender(settings.firebase_credentials, settings.fcm_api_base)
     return Services(
         settings=settings,
         clock=clock,
         sms=sms,
-        sign_in_codes=SignInCodes(settings, sms),
+        rate_limiter=rate_limiter,
+        sign_in_codes=SignInCodes(settings, sms, rate_limiter, clock),
+        staff_sign_in=StaffSignIn(settings, rate_limiter, clock),
         sessions=LiveSessions(bus, clock),
         bus=bus,
         dossiers=dossiers,
@@ -89,6 +100,14 @@ def build_services(
         ),
         payments=build_payment_service(settings, dossiers, clock),
     )
+
+
+def build_rate_limiter(settings: Settings, clock: Clock, redis_key_prefix: str = "qn-limits") -> RateLimiter:
+    """Limits shared by every worker: in Redis when REDIS_URL is set, else in the database."""
+    if settings.redis_url:
+        storage, close = redis_storage(settings.redis_url, redis_key_prefix)
+        return RateLimiter(storage, clock, close)
+    return RateLimiter(DatabaseStorage(clock), clock)
 
 
 def build_geocoder(settings: Settings) -> GeocoderChain:

@@ -21,6 +21,7 @@ MODEL_MODULES = [
     "app.insights.models",
     "notifications.models",
     "payments.models",
+    "app.rate_limits.models",
 ]
 MIGRATIONS_MODULE = "app.migrations"
 

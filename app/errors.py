@@ -18,7 +18,9 @@ class ErrorCode(StrEnum):
     SIGN_IN_CODE_USED = "SIGN_IN_CODE_USED"
     SIGN_IN_CODE_ATTEMPTS_EXCEEDED = "SIGN_IN_CODE_ATTEMPTS_EXCEEDED"
     SMS_DELIVERY_FAILED = "SMS_DELIVERY_FAILED"
+    TOO_MANY_REQUESTS = "TOO_MANY_REQUESTS"
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    TOO_MANY_SIGN_IN_ATTEMPTS = "TOO_MANY_SIGN_IN_ATTEMPTS"
     INVALID_REFRESH_TOKEN = "INVALID_REFRESH_TOKEN"
     WEAK_PASSWORD = "WEAK_PASSWORD"
     EMAIL_TAKEN = "EMAIL_TAKEN"
@@ -114,9 +116,17 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "vi": "Không gửi được tin nhắn. Vui lòng thử lại sau.",
         "en": "The text message could not be sent. Please try again later.",
     },
+    ErrorCode.TOO_MANY_REQUESTS: {
+        "vi": "Có quá nhiều yêu cầu từ thiết bị hoặc mạng này. Vui lòng thử lại sau {retry_after} giây.",
+        "en": "Too many requests from this device or network. Please try again in {retry_after} seconds.",
+    },
     ErrorCode.INVALID_CREDENTIALS: {
         "vi": "Email hoặc mật khẩu không đúng.",
         "en": "The email or password is wrong.",
+    },
+    ErrorCode.TOO_MANY_SIGN_IN_ATTEMPTS: {
+        "vi": "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {retry_after} giây.",
+        "en": "Too many failed sign-in attempts. Please try again in {retry_after} seconds.",
     },
     ErrorCode.INVALID_REFRESH_TOKEN: {
         "vi": "Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.",

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from tortoise.contrib.starlette import RegisterTortoise
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app import db
 from app.api.schema import build_schema
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                     scheduler.shutdown(wait=False)
                 await services.push.close()
                 await services.bus.stop()
+                await services.rate_limiter.close()
 
     app = Starlette(
         routes=[
@@ -68,7 +70,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             Route("/readyz", readyz),
             Route("/webhooks/stripe", stripe_webhook, methods=["POST"]),
         ],
-        middleware=[Middleware(RequestIdMiddleware)],
+        middleware=[
+            Middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies),
+            Middleware(RequestIdMiddleware),
+        ],
         lifespan=lifespan,
     )
     app.state.services = services

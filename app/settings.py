@@ -6,9 +6,19 @@ import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from limits import parse_many
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
 ENVIRONMENTS = ("development", "test", "production")
+RATE_LIMIT_SETTINGS = (
+    "sign_in_codes_per_ip",
+    "sign_in_codes_per_device",
+    "staff_sign_in_failures_per_account_and_ip",
+    "staff_sign_in_failures_per_account",
+    "staff_sign_in_failures_per_ip",
+    "tracking_failures_per_code",
+)
 
 
 class SettingsError(RuntimeError):
@@ -61,6 +71,14 @@ class Settings:
     stripe_publishable_key: str = ""
     stripe_webhook_secret: str = ""
     stripe_api_base: str = ""
+    # Rate limits shared by every worker (app/rate_limits): `limits` notation, several rates joined by ";".
+    trusted_proxies: str = "127.0.0.1"
+    sign_in_codes_per_ip: str = "10/minute;60/hour"
+    sign_in_codes_per_device: str = "3/10 minutes;10/day"
+    staff_sign_in_failures_per_account_and_ip: str = "5/15 minutes"
+    staff_sign_in_failures_per_account: str = "20/10 minutes"
+    staff_sign_in_failures_per_ip: str = "50/15 minutes"
+    tracking_failures_per_code: str = "10/hour"
 
     @property
     def is_production(self) -> bool:
@@ -107,6 +125,11 @@ class Settings:
             problems.append("REMINDER_BATCH_SIZE must be 1 to 100 (at most one HTTP connection pool in flight)")
         if not 1 <= self.reminder_lanes <= 8:
             problems.append("REMINDER_LANES must be 1 to 8 (each lane holds a database connection at times)")
+        for name in RATE_LIMIT_SETTINGS:
+            try:
+                parse_many(getattr(self, name))
+            except ValueError:
+                problems.append(f"{name.upper()} is not a rate limit such as '5/15 minutes' or '10/minute;60/hour'")
         if problems:
             raise SettingsError("Refusing to start:\n  - " + "\n  - ".join(problems))
 

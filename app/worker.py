@@ -34,5 +34,6 @@ async def run_worker(settings: Settings) -> None:
         await services.sweep.idle()
         await services.push.close()
         await services.bus.stop()
+        await services.rate_limiter.close()
         await Tortoise.close_connections()
         logger.info("worker stopped")

@@ -79,3 +79,10 @@ def test_serve_runs_the_scheduler_only_in_the_embedded_default():
     assert not load_settings({"REDIS_URL": "redis://127.0.0.1:6379/0"}).scheduler_in_process
     assert not load_settings(PRODUCTION).scheduler_in_process
     assert not load_settings({"RUN_SCHEDULER": "no"}).scheduler_in_process
+
+
+def test_rate_limits_are_read_in_limits_notation_and_nonsense_is_refused():
+    settings = load_settings({"SIGN_IN_CODES_PER_IP": "20/minute;100/hour"})
+    assert settings.sign_in_codes_per_ip == "20/minute;100/hour"
+    with pytest.raises(SettingsError, match="STAFF_SIGN_IN_FAILURES_PER_ACCOUNT is not a rate limit"):
+        load_settings({"STAFF_SIGN_IN_FAILURES_PER_ACCOUNT": "five a minute"})

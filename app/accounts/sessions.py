@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from app.accounts.identity import Viewer, ViewerKind
 from app.accounts.live_sessions import LiveSessions
@@ -30,9 +30,8 @@ def viewer_of_staff(staff: StaffMember) -> Viewer:
     return Viewer(ViewerKind.STAFF, staff.id, role=staff.role, centre_id=staff.centre_id)  # type: ignore[attr-defined]
 
 
-async def start_session(settings: Settings, viewer: Viewer, family: str | None = None) -> TokenPair:
-    """Issue an access token and a new refresh token (in `family`, or a new one at sign-in)."""
-    now = datetime.now(UTC)
+async def start_session(settings: Settings, viewer: Viewer, now: datetime, family: str | None = None) -> TokenPair:
+    """Issue at `now` an access token and a new refresh token (in `family`, or a new one at sign-in)."""
     refresh_token = new_refresh_token()
     refresh_expires_at = now + timedelta(days=settings.refresh_token_ttl_days)
     family = family or secrets.token_hex(16)
@@ -50,9 +49,8 @@ async def start_session(settings: Settings, viewer: Viewer, family: str | None =
     return TokenPair(viewer, access_token, access_expires_at, refresh_token, refresh_expires_at)
 
 
-async def refresh_session(settings: Settings, sessions: LiveSessions, refresh_token: str) -> TokenPair:
-    """Rotate a refresh token; presenting an already rotated token revokes every token of that sign-in."""
-    now = datetime.now(UTC)
+async def refresh_session(settings: Settings, sessions: LiveSessions, refresh_token: str, now: datetime) -> TokenPair:
+    """Rotate a refresh token at `now`; presenting an already rotated token revokes every token of that sign-in."""
     session = await Session.get_or_none(token_hash=token_digest(refresh_token))
     if session is None or session.revoked_at is not None or session.expires_at <= now:
         raise DomainError(ErrorCode.INVALID_REFRESH_TOKEN, "refreshToken")
@@ -66,7 +64,7 @@ async def refresh_session(settings: Settings, sessions: LiveSessions, refresh_to
     if viewer is None:
         await sessions.revoke(session.family)
         raise DomainError(ErrorCode.INVALID_REFRESH_TOKEN, "refreshToken")
-    return await start_session(settings, viewer, family=session.family)
+    return await start_session(settings, viewer, now, family=session.family)
 
 
 async def end_session(sessions: LiveSessions, refresh_token: str) -> None:

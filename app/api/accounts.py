@@ -14,7 +14,6 @@ from app.accounts.identity import Viewer
 from app.accounts.models import Locale, StaffRole
 from app.accounts.profile import update_profile
 from app.accounts.sessions import TokenPair, end_session, refresh_session
-from app.accounts.staff import sign_in_staff
 from app.api.arguments import Input
 from app.api.catalogue import Centre
 from app.api.context import Info
@@ -129,6 +128,11 @@ async def auth_session(pair: TokenPair) -> AuthSession:
 @strawberry.input(description="Ask for a one-time sign-in code by SMS.")
 class RequestSignInCodeInput:
     phone: str = strawberry.field(description="Phone number, national (0912345678) or international form.")
+    installation_id: str | None = strawberry.field(
+        default=None,
+        description="The app's Firebase installation ID (as in `registerDevice`): codes are also limited per "
+        "installation, so send it when known.",
+    )
 
 
 @strawberry.type(description="Result of `requestSignInCode`.")
@@ -198,10 +202,15 @@ class AccountsQuery:
 
 @strawberry.type
 class AccountsMutation:
-    @strawberry.mutation(description="Send a one-time sign-in code by SMS (a new code replaces the previous one).")
+    @strawberry.mutation(
+        description="Send a one-time sign-in code by SMS (a new code replaces the previous one); limited per phone, "
+        "per IP and per app installation (`SIGN_IN_CODE_RATE_LIMITED`, `TOO_MANY_REQUESTS`)."
+    )
     @returns_user_errors(RequestSignInCodePayload)
     async def request_sign_in_code(self, info: Info, input: Input[RequestSignInCodeInput]) -> RequestSignInCodePayload:
-        sent = await info.context.services.sign_in_codes.send(input.phone)
+        sent = await info.context.services.sign_in_codes.send(
+            input.phone, info.context.client_ip, input.installation_id
+        )
         return RequestSignInCodePayload(phone=sent.phone, expires_at=sent.expires_at, resend_after=sent.resend_after)
 
     @strawberry.mutation(description="Sign a citizen in with the SMS code; the account is created on first sign-in.")
@@ -210,18 +219,20 @@ class AccountsMutation:
         pair = await info.context.services.sign_in_codes.sign_in(input.phone, input.code)
         return AuthPayload(session=await auth_session(pair))
 
-    @strawberry.mutation(description="Sign a staff member in with email and password.")
+    @strawberry.mutation(
+        description="Sign a staff member in with email and password; repeated failures lock that account and IP "
+        "for a while (`TOO_MANY_SIGN_IN_ATTEMPTS`)."
+    )
     @returns_user_errors(AuthPayload)
     async def sign_in_staff(self, info: Info, input: Input[SignInStaffInput]) -> AuthPayload:
-        pair = await sign_in_staff(info.context.services.settings, input.email, input.password)
+        pair = await info.context.services.staff_sign_in.sign_in(input.email, input.password, info.context.client_ip)
         return AuthPayload(session=await auth_session(pair))
 
     @strawberry.mutation(description="Rotate tokens; reusing an old refresh token signs that session out everywhere.")
     @returns_user_errors(AuthPayload)
     async def refresh_token(self, info: Info, input: Input[RefreshTokenInput]) -> AuthPayload:
-        pair = await refresh_session(
-            info.context.services.settings, info.context.services.sessions, input.refresh_token
-        )
+        services = info.context.services
+        pair = await refresh_session(services.settings, services.sessions, input.refresh_token, services.clock())
         return AuthPayload(session=await auth_session(pair))
 
     @strawberry.mutation(

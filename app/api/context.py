@@ -76,6 +76,12 @@ class Context:
         self._viewer = current
 
     @property
+    def client_ip(self) -> str:
+        """The caller's address: the peer's, or the one a trusted proxy (TRUSTED_PROXIES) forwarded."""
+        client = self.request.client
+        return client.host if client else "unknown"
+
+    @property
     def loaders(self) -> Loaders:
         """Dataloaders of the current operation, never shared between operations of one websocket."""
         return current_loaders(self.services.clock)

@@ -22,10 +22,10 @@ from app.dossiers import reminders
 from app.dossiers.codes import new_dossier_code, new_tracking_secret, normalise_dossier_code
 from app.dossiers.deadlines import is_overdue
 from app.dossiers.lifecycle import FINISHED, may_transition
-from app.dossiers.lookup_limiter import FailedLookupLimiter
 from app.dossiers.models import ActorKind, Apology, Dossier, DossierEvent, DossierStatus, SupplementRequest
 from app.errors import DomainError, ErrorCode
 from app.events import EventBus
+from app.rate_limits.limiter import Limit, RateLimiter
 from app.working_days import add_working_time, due_at, working_start, working_time_between
 
 MAX_NOTE = 2000
@@ -67,23 +67,29 @@ def _checked_items(items: list[str], field: str) -> list[str]:
 class DossierService:
     """The only way dossiers change."""
 
-    def __init__(self, bus: EventBus, clock: Clock = system_clock) -> None:
+    def __init__(self, bus: EventBus, limiter: RateLimiter, failed_lookups: Limit, clock: Clock = system_clock) -> None:
         self._bus = bus
+        self._limiter = limiter
+        self._failed_lookups = failed_lookups
         self._clock = clock
-        self._failed_lookups = FailedLookupLimiter()
 
     async def track(self, code: str, secret: str) -> Dossier | None:
         """The dossier for public tracking when code and receipt secret match; None otherwise.
 
-        After 10 failed lookups of one code within an hour, even the right secret gets None for a while.
+        Once a code has had its allowed failed lookups (TRACKING_FAILURES_PER_CODE), even the right secret gets None
+        until the window ends. Each lookup takes its place before the secret is compared and a match gives it back,
+        so a burst of guesses gets no more tries than allowed, on any number of workers.
         """
         canonical = normalise_dossier_code(code)
-        if canonical is None or self._failed_lookups.blocked(canonical):
+        if canonical is None:
+            return None
+        lookup = (self._failed_lookups, canonical)
+        if await self._limiter.acquire(lookup) is not None:
             return None
         dossier = await Dossier.get_or_none(code=canonical)
         if dossier is None or not hmac.compare_digest(dossier.tracking_secret, secret.strip().upper()):
-            self._failed_lookups.record_failure(canonical)
             return None
+        await self._limiter.release(lookup)
         return dossier
 
     async def submit(self, citizen_id: int, procedure_code: str, centre_id: int, answers: object) -> Dossier:

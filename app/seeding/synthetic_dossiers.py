@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from tortoise import connections
 
@@ -63,12 +63,11 @@ def _timeline(path: list[DossierStatus], submitted: datetime, days: int, rng: ra
     return times[: len(path)]
 
 
-async def create_synthetic_dossiers(total: int, rng: random.Random, now: datetime | None = None) -> int:
-    """Add `total` dossiers of the last year with their timelines, ratings, payments and appointments.
+async def create_synthetic_dossiers(total: int, rng: random.Random, now: datetime) -> int:
+    """Add `total` dossiers of the year up to `now` with their timelines, ratings, payments and appointments.
 
     Needs citizens, procedures and centres. A share of citizens go on to file their procedure's usual follow-on.
     """
-    now = now or datetime.now(UTC)
     citizens = await Citizen.all().values_list("id", flat=True)
     procedures = {row[0]: row for row in await Procedure.all().values_list("id", "processing_days", "fee_vnd")}
     centres = await Centre.all().values_list("id", flat=True)

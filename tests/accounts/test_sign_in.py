@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import time_machine
+
 from app.accounts.models import Citizen, SignInCode
 from tests.conftest import REQUEST_CODE, SIGN_IN
 
@@ -40,8 +42,8 @@ async def test_first_sign_in_creates_the_citizen_and_returns_tokens(gql, sms):
 
 async def test_signing_in_again_reuses_the_account(gql, sms, sign_in_citizen):
     first = await sign_in_citizen(PHONE)
-    await SignInCode.all().update(created_at=datetime.now(UTC) - timedelta(minutes=2))
-    second = await sign_in_citizen(PHONE)
+    with time_machine.travel(datetime.now(UTC) + timedelta(minutes=2)):
+        second = await sign_in_citizen(PHONE)
     assert first["me"]["id"] == second["me"]["id"]
     assert await Citizen.all().count() == 1
 
@@ -85,12 +87,12 @@ async def test_too_many_wrong_attempts_burn_the_code(gql, sms, settings):
 async def test_only_the_latest_code_counts(gql, sms):
     await request_code(gql)
     old = sms.last_code(PHONE)
-    await SignInCode.all().update(created_at=datetime.now(UTC) - timedelta(minutes=2))
-    await request_code(gql)
-    new = sms.last_code(PHONE)
-    if old != new:
-        assert error_codes(await sign_in(gql, old)) == ["SIGN_IN_CODE_WRONG"]
-    assert (await sign_in(gql, new))["errors"] == []
+    with time_machine.travel(datetime.now(UTC) + timedelta(minutes=2)):
+        await request_code(gql)
+        new = sms.last_code(PHONE)
+        if old != new:
+            assert error_codes(await sign_in(gql, old)) == ["SIGN_IN_CODE_WRONG"]
+        assert (await sign_in(gql, new))["errors"] == []
 
 
 async def test_no_code_requested_reads_as_expired(gql):
@@ -107,12 +109,16 @@ async def test_asking_again_too_soon_is_rate_limited_with_the_wait_in_english(gq
 
 
 async def test_hourly_limit_on_codes(gql, sms, settings):
-    past = datetime.now(UTC) - timedelta(minutes=30)
-    for _ in range(settings.sign_in_codes_per_hour):
-        await SignInCode.create(phone=PHONE, code_hash="x" * 64, expires_at=past, created_at=past)
-    await SignInCode.all().update(created_at=past)
-    assert error_codes(await request_code(gql)) == ["SIGN_IN_CODE_RATE_LIMITED"]
-    assert sms.messages == []
+    start = datetime.now(UTC)
+    per_hour = settings.sign_in_codes_per_hour
+    for n in range(per_hour):
+        with time_machine.travel(start + timedelta(minutes=2 * n)):
+            assert (await request_code(gql))["errors"] == []
+    with time_machine.travel(start + timedelta(minutes=2 * per_hour)):
+        assert error_codes(await request_code(gql)) == ["SIGN_IN_CODE_RATE_LIMITED"]
+    assert len(sms.messages) == per_hour
+    with time_machine.travel(start + timedelta(minutes=61)):
+        assert (await request_code(gql))["errors"] == []
 
 
 async def test_invalid_phone_is_refused_without_sending(gql, sms):

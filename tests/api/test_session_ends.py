@@ -5,7 +5,7 @@ and a malformed `Authorization` in `connection_init` is refused like any bad tok
 from __future__ import annotations
 
 from contextlib import AsyncExitStack
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from httpx_ws import WebSocketDisconnect
@@ -80,7 +80,7 @@ async def test_a_signed_out_token_closes_the_connection_with_4403(app, gql, sign
 
 async def test_sign_out_ends_the_feeds_of_that_sign_in_at_once(app, gql, settings, cast, sign_in_citizen):
     signed_out = await sign_in_citizen(cast.citizen.phone)
-    other_phone = await start_session(settings, Viewer(ViewerKind.CITIZEN, cast.citizen.id))
+    other_phone = await start_session(settings, Viewer(ViewerKind.CITIZEN, cast.citizen.id), datetime.now(UTC))
     async with AsyncExitStack() as stack:
         inbox = await open_subscription(stack, app, signed_out["accessToken"], RECEIVED)
         dossiers = await open_subscription(stack, app, signed_out["accessToken"], MY_UPDATES)

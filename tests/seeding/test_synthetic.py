@@ -22,7 +22,7 @@ async def test_synthetic_dossiers_have_consistent_timelines(app, cast):
     rng = random.Random(7)
     await create_synthetic_procedures(80, rng)
     await create_synthetic_citizens(30, rng)
-    assert await create_synthetic_dossiers(400, rng) == 400
+    assert await create_synthetic_dossiers(400, rng, now=datetime(2026, 11, 20, 3, 0, tzinfo=UTC)) == 400
 
     dossiers = await Dossier.all()
     assert len(dossiers) == 400 and len({d.status for d in dossiers}) >= 5
