@@ -64,8 +64,8 @@ class UserError:
 class ApiError(GraphQLError):
     """A top-level GraphQL error carrying `extensions.code`."""
 
-    def __init__(self, code: ApiErrorCode | str, message: str) -> None:
-        super().__init__(message, extensions={"code": str(code)})
+    def __init__(self, code: ApiErrorCode | str, message: str, **extensions: object) -> None:
+        super().__init__(message, extensions={"code": str(code), **extensions})
 
 
 def unauthenticated() -> ApiError:
@@ -76,8 +76,11 @@ def forbidden() -> ApiError:
     return ApiError(ApiErrorCode.FORBIDDEN, "You are not allowed to do this.")
 
 
-def bad_input(message: str) -> ApiError:
-    return ApiError(ApiErrorCode.BAD_USER_INPUT, message)
+def bad_input(message: str, argument: str | None = None) -> ApiError:
+    """BAD_USER_INPUT; `argument` (its path, e.g. `input.comment`) goes to `extensions.argument` when given."""
+    if argument is None:
+        return ApiError(ApiErrorCode.BAD_USER_INPUT, message)
+    return ApiError(ApiErrorCode.BAD_USER_INPUT, message, argument=argument)
 
 
 def user_error(error: DomainError, locale: str) -> UserError:
