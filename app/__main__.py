@@ -49,6 +49,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         workers=args.workers,
         log_config=None,
         proxy_headers=True,
+        ws_max_size=settings.max_graphql_body_bytes,  # one websocket message: no larger than an HTTP body
     )
     return 0
 

@@ -61,6 +61,9 @@ class Settings:
     stripe_publishable_key: str = ""
     stripe_webhook_secret: str = ""
     stripe_api_base: str = ""
+    # Input limits (see the README's limits table).
+    max_graphql_body_bytes: int = 262_144
+    max_webhook_body_bytes: int = 1_048_576
 
     @property
     def is_production(self) -> bool:

@@ -162,7 +162,7 @@ def _first_too_long_value(
         item_type = type_.of_type if isinstance(type_, GraphQLList) else type_
         if isinstance(value, ListValueNode):
             value = value.values
-        if isinstance(value, list):
+        if isinstance(value, list | tuple):
             pending.extend((item, item_type, coordinate, f"{path}.{i}") for i, item in enumerate(value))
             continue
         if isinstance(value, ObjectValueNode):

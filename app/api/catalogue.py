@@ -190,12 +190,13 @@ class BoundingBoxInput:
         }
 
 
-def _search_words(search: str | None) -> list[str]:
-    """The words of `procedures(search:)`; BAD_USER_INPUT when there are too many."""
+def _search_words(info: Info, search: str | None) -> list[str]:
+    """The words of `procedures(search:)`; BAD_USER_INPUT, naming the argument's path, when there are too many."""
     try:
         return search_words(search or "")
     except TooManySearchWords:
-        raise bad_input(f"`search` has more than {MAX_SEARCH_WORDS} words.", argument="search") from None
+        path = f"{info.path.key}.search"
+        raise bad_input(f"`{path}` has more than {MAX_SEARCH_WORDS} words.", argument=path) from None
 
 
 @strawberry.type
@@ -227,7 +228,7 @@ class CatalogueQuery:
             queryset = queryset.filter(borderless=borderless)
         if level is not None:
             queryset = queryset.filter(level=level)
-        query_words = _search_words(search)
+        query_words = _search_words(info, search)
         if not query_words:
             return await paginate_queryset(info, queryset, first, after, Procedure.from_model)
         offset, limit = page_window(info, first, after)

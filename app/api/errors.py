@@ -34,6 +34,7 @@ class ApiErrorCode(StrEnum):
     FORBIDDEN = "FORBIDDEN"
     BAD_USER_INPUT = "BAD_USER_INPUT"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+    REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
@@ -49,6 +50,7 @@ described_enum(
         ApiErrorCode.FORBIDDEN: "Signed in, but not allowed to see or do this.",
         ApiErrorCode.BAD_USER_INPUT: "An argument is out of range or malformed (e.g. `first` above the maximum).",
         ApiErrorCode.GRAPHQL_VALIDATION_FAILED: "The document or its variables do not fit the schema (a client bug).",
+        ApiErrorCode.REQUEST_TOO_LARGE: "The HTTP body is over the size limit (status 413); nothing was read.",
         ApiErrorCode.INTERNAL_SERVER_ERROR: "Unexpected failure; `extensions.requestId` finds it in the logs.",
     },
 )
