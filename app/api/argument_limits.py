@@ -47,6 +47,7 @@ MAX_LENGTHS: Mapping[str, int] = {
     "Query.bottlenecks(procedureCode:)": PROCEDURE_CODE,
     "BookAppointmentInput.procedureCode": PROCEDURE_CODE,
     "SubmitDossierInput.procedureCode": PROCEDURE_CODE,
+    "Query.receipt(number:)": 32,  # the column's width
     "SubmitDossierInput.formFields": 500,  # each answer (and key) of the form
     "NearInput.address": 300,
     "SignInStaffInput.email": 254,

@@ -7,10 +7,12 @@ import logging
 
 import httpx
 import pytest
+from strawberry import relay
 
 from app.accounts.models import Citizen
 from app.api.argument_limits import DEFAULT_MAX_LENGTH
 from app.api.schema import MAX_FRAGMENT_NESTING
+from app.catalogue.models import Centre
 from app.catalogue.search import MAX_SEARCH_WORDS
 from app.main import create_app
 from tests.api.test_guard_rails import execute, production_settings
@@ -162,3 +164,18 @@ async def test_bodies_within_the_limit_are_served(small_limits_client):
 async def test_the_default_graphql_body_limit(client):
     response = await client.post("/graphql", json={"query": "{ __typename }", "variables": {"x": "y" * 300_000}})
     assert response.status_code == 413
+
+
+async def test_strings_longer_than_their_column_never_reach_the_database(gql, sign_in_citizen, sign_in_staff):
+    # Found by the fuzz test: each of these answered INTERNAL_SERVER_ERROR, echoing the input.
+    citizen = (await sign_in_citizen())["accessToken"]
+    result = await gql('{ receipt(number: "%s") { number } }' % ("R" * 33), token=citizen)
+    assert bad_input_argument(result) == "receipt.number"
+
+    officer = (await sign_in_staff())["accessToken"]
+    centre_id = str(relay.GlobalID("Centre", str((await Centre.get(code="06688")).id)))
+    check_in = (
+        "mutation($c: ID!, $t: String!) { checkInAppointment(input: {centreId: $c, ticket: $t}) { errors { code } } }"
+    )
+    result = await gql(check_in, {"c": centre_id, "t": "QNDVC:APPT:ABCDEFGHJ"}, token=officer)
+    assert result["data"]["checkInAppointment"]["errors"] == [{"code": "APPOINTMENT_NOT_FOUND"}]
