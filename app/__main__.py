@@ -50,6 +50,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         workers=args.workers,
         log_config=None,
         proxy_headers=False,  # the app reads X-Forwarded-For from TRUSTED_PROXIES only (app/main.py)
+        ws_max_size=settings.max_graphql_body_bytes,  # one websocket message: no larger than an HTTP body
     )
     return 0
 

@@ -17,6 +17,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from app import db
 from app.api.schema import build_schema
 from app.api.view import GraphQLView
+from app.body_limit import BodySizeLimit
 from app.container import Services, build_job_scheduler, build_services
 from app.logs import RequestIdMiddleware
 from app.payment_webhooks import stripe_webhook
@@ -64,11 +65,21 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     app = Starlette(
         routes=[
-            Route("/graphql", view, methods=["GET", "POST"]),
+            Route(
+                "/graphql",
+                view,
+                methods=["GET", "POST"],
+                middleware=[Middleware(BodySizeLimit, max_bytes=settings.max_graphql_body_bytes)],
+            ),
             WebSocketRoute("/graphql", view),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Route("/webhooks/stripe", stripe_webhook, methods=["POST"]),
+            Route(
+                "/webhooks/stripe",
+                stripe_webhook,
+                methods=["POST"],
+                middleware=[Middleware(BodySizeLimit, max_bytes=settings.max_webhook_body_bytes)],
+            ),
         ],
         middleware=[
             Middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies),

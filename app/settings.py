@@ -79,6 +79,9 @@ class Settings:
     staff_sign_in_failures_per_account: str = "20/10 minutes"
     staff_sign_in_failures_per_ip: str = "50/15 minutes"
     tracking_failures_per_code: str = "10/hour"
+    # Input limits (see the README's limits table).
+    max_graphql_body_bytes: int = 262_144
+    max_webhook_body_bytes: int = 1_048_576
 
     @property
     def is_production(self) -> bool:

@@ -16,8 +16,8 @@ from app.api.pagination import After, Connection, First, build_connection, page_
 from app.catalogue import models
 from app.catalogue.forms import FormField
 from app.catalogue.models import CentreKind, ProcedureLevel, localised_name
-from app.catalogue.search import ranked_procedure_ids
-from app.vietnamese import fold, words
+from app.catalogue.search import MAX_SEARCH_WORDS, TooManySearchWords, ranked_procedure_ids, search_words
+from app.vietnamese import fold
 
 WEEKDAY_NAMES = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 
@@ -190,6 +190,15 @@ class BoundingBoxInput:
         }
 
 
+def _search_words(info: Info, search: str | None) -> list[str]:
+    """The words of `procedures(search:)`; BAD_USER_INPUT, naming the argument's path, when there are too many."""
+    try:
+        return search_words(search or "")
+    except TooManySearchWords:
+        path = f"{info.path.key}.search"
+        raise bad_input(f"`{path}` has more than {MAX_SEARCH_WORDS} words.", argument=path) from None
+
+
 @strawberry.type
 class CatalogueQuery:
     @strawberry.field(
@@ -219,10 +228,11 @@ class CatalogueQuery:
             queryset = queryset.filter(borderless=borderless)
         if level is not None:
             queryset = queryset.filter(level=level)
-        if not search or not words(search):
+        query_words = _search_words(info, search)
+        if not query_words:
             return await paginate_queryset(info, queryset, first, after, Procedure.from_model)
         offset, limit = page_window(info, first, after)
-        ranked = await ranked_procedure_ids(queryset, search)
+        ranked = await ranked_procedure_ids(queryset, query_words)
         page_ids = ranked[offset : offset + limit]
         rows = {p.id: p for p in await models.Procedure.filter(id__in=page_ids)}
         return build_connection([Procedure.from_model(rows[i]) for i in page_ids], offset, len(ranked))

@@ -35,6 +35,7 @@ class ApiErrorCode(StrEnum):
     FORBIDDEN = "FORBIDDEN"
     BAD_USER_INPUT = "BAD_USER_INPUT"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+    REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
@@ -53,6 +54,7 @@ described_enum(
         ApiErrorCode.FORBIDDEN: "Signed in, but not allowed to see or do this.",
         ApiErrorCode.BAD_USER_INPUT: "An argument is out of range or malformed (e.g. `first` above the maximum).",
         ApiErrorCode.GRAPHQL_VALIDATION_FAILED: "The document or its variables do not fit the schema (a client bug).",
+        ApiErrorCode.REQUEST_TOO_LARGE: "The HTTP body is over the size limit (status 413); nothing was read.",
         ApiErrorCode.INTERNAL_SERVER_ERROR: "Unexpected failure; `extensions.requestId` finds it in the logs.",
     },
 )
@@ -68,8 +70,8 @@ class UserError:
 class ApiError(GraphQLError):
     """A top-level GraphQL error carrying `extensions.code`."""
 
-    def __init__(self, code: ApiErrorCode | str, message: str) -> None:
-        super().__init__(message, extensions={"code": str(code)})
+    def __init__(self, code: ApiErrorCode | str, message: str, **extensions: object) -> None:
+        super().__init__(message, extensions={"code": str(code), **extensions})
 
 
 def unauthenticated() -> ApiError:
@@ -80,8 +82,11 @@ def forbidden() -> ApiError:
     return ApiError(ApiErrorCode.FORBIDDEN, "You are not allowed to do this.")
 
 
-def bad_input(message: str) -> ApiError:
-    return ApiError(ApiErrorCode.BAD_USER_INPUT, message)
+def bad_input(message: str, argument: str | None = None) -> ApiError:
+    """BAD_USER_INPUT; `argument` (its path, e.g. `input.comment`) goes to `extensions.argument` when given."""
+    if argument is None:
+        return ApiError(ApiErrorCode.BAD_USER_INPUT, message)
+    return ApiError(ApiErrorCode.BAD_USER_INPUT, message, argument=argument)
 
 
 def user_error(error: DomainError, locale: str) -> UserError:

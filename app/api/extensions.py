@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 
 from graphql import GraphQLError
+from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
 from app.api.errors import ApiErrorCode
 from app.api.loaders import fresh_loaders
 from app.logs import request_id
+
+# Raised through the hooks on purpose: the HTTP view answers them with a 400.
+STRAWBERRY_REQUEST_ERRORS = (MissingQueryError, CannotGetOperationTypeError, InvalidOperationTypeError)
 
 
 class ConfirmedViewer(SchemaExtension):
@@ -50,6 +55,14 @@ class CodedErrors(MaskErrors):
             # ParserCache raises syntax errors through the operation hook: code the error on its way out.
             self.anonymise_error(error)
             raise
+        except STRAWBERRY_REQUEST_ERRORS:
+            raise
+        except Exception as error:
+            # Anything else escaping the hooks (a RecursionError in a library, say) is a bug: coded, masked in
+            # production, and logged with its traceback (the masked error keeps the original for the log).
+            coded = self.anonymise_error(GraphQLError(str(error), original_error=error))
+            coded.original_error = error
+            raise coded from None
         # Parse and validation errors are returned as they are, so code them in place.
         for error in self.execution_context.pre_execution_errors or ():
             self.anonymise_error(error)

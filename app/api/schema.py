@@ -15,7 +15,6 @@ from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
 from strawberry.types import ExecutionContext
@@ -23,8 +22,10 @@ from strawberry.types.base import StrawberryObjectDefinition
 
 from app.api.accounts import AccountsMutation, AccountsQuery
 from app.api.appointments import AppointmentsMutation, AppointmentsQuery, AppointmentsSubscription
+from app.api.argument_limits import ArgumentLengthLimits
 from app.api.catalogue import CatalogueQuery
 from app.api.context import Info
+from app.api.document_limits import operation_depth_rule
 from app.api.dossiers import DossiersMutation, DossiersQuery, DossiersSubscription
 from app.api.errors import ApiErrorCode
 from app.api.extensions import CodedErrors, ConfirmedViewer, FreshLoaders, is_unexpected
@@ -38,6 +39,7 @@ from app.settings import Settings
 logger = logging.getLogger("app.api")
 MAX_ALIASES = 30
 MAX_TOKENS = 5000
+MAX_FRAGMENT_NESTING = 10
 CACHE_SIZE = 1024
 
 
@@ -93,10 +95,10 @@ class AppSchema(strawberry.Schema):
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema with the guard rails `settings` ask for."""
-    # Rule classes built once: QueryDepthLimiter and friends make new classes per instance, which would give
+    # Rule classes built once: MaxAliasesLimiter and friends make new classes per instance, which would give
     # ValidationCache a new key on every request.
     guard_rules = [
-        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        operation_depth_rule(settings.max_query_depth, MAX_FRAGMENT_NESTING),
         *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
     ]
     extensions: list = [
@@ -104,6 +106,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         functools.partial(AddValidationRules, validation_rules=guard_rules),
         functools.partial(ValidationCache, maxsize=CACHE_SIZE),
         functools.partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
+        ArgumentLengthLimits,
         ConfirmedViewer,
         FreshLoaders,
         functools.partial(CodedErrors, mask_unexpected=settings.is_production),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -32,6 +33,13 @@ class GraphQLView(GraphQL[Context, None]):
             keep_alive_interval=15,
         )
         self.services = services
+
+    def decode_json(self, data: str | bytes) -> object:
+        """JSON nested past the interpreter's recursion limit is a bad request (400), like malformed JSON."""
+        try:
+            return super().decode_json(data)
+        except RecursionError:
+            raise HTTPException(400, "Unable to parse request body as JSON: nested too deeply") from None
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket | None) -> Context:
         context = Context(

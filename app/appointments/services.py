@@ -198,7 +198,8 @@ class AppointmentService:
     async def check_in(self, centre_id: int, ticket: str) -> Appointment:
         """Staff scan the ticket (or its QR payload) of a booking at their centre; its reminders stop."""
         code = ticket.strip().upper().removeprefix(QR_PREFIX)
-        appointment = await Appointment.get_or_none(ticket=code, centre_id=centre_id)
+        fits = len(code) == TICKET_LENGTH  # anything else is no ticket, and would not fit the column
+        appointment = await Appointment.get_or_none(ticket=code, centre_id=centre_id) if fits else None
         if appointment is None:
             raise DomainError(ErrorCode.APPOINTMENT_NOT_FOUND, "ticket")
         await self._end(appointment, AppointmentStatus.CHECKED_IN, "ticket", checked_in_at=self._clock())
