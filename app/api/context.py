@@ -13,6 +13,7 @@ from strawberry.types import Info as StrawberryInfo
 from app.accounts.identity import Viewer
 from app.accounts.tokens import InvalidAccessToken, read_access_token
 from app.api.errors import ApiError
+from app.api.event_scope import EventScopes
 from app.api.loaders import Loaders, current_loaders
 from app.container import Services
 from app.errors import DEFAULT_LOCALE, LOCALES
@@ -44,6 +45,7 @@ class Context:
     services: Services
     locale: str = DEFAULT_LOCALE
     connection_params: dict[str, Any] | None = None
+    event_scopes: EventScopes | None = None  # the worker's, shared by all its subscriptions (set by the view)
     _viewer: Viewer | None = None
     _auth_error: InvalidAccessToken | None = None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.accounts.identity import Viewer
 from app.api.context import Info
 from app.api.errors import forbidden
 from app.api.permissions import require_citizen
@@ -20,12 +21,16 @@ async def visible_dossier(info: Info, code: str | None = None, dossier_id: int |
         dossier = await Dossier.get_or_none(code=canonical) if canonical else None
     else:
         dossier = await Dossier.get_or_none(id=dossier_id)
-    if dossier is None:
-        return None
+    return dossier if dossier is not None and dossier_rights(viewer, dossier) else None
+
+
+def dossier_rights(viewer: Viewer, dossier: Dossier) -> str | None:
+    """How `viewer` may see `dossier` ("owner", "handling staff", "receiving staff"), None when not at all."""
     if viewer.is_citizen:
-        return dossier if dossier.citizen_id == viewer.id else None  # type: ignore[attr-defined]
-    centres = (dossier.handling_centre_id, dossier.received_centre_id)  # type: ignore[attr-defined]
-    return dossier if any(viewer.works_at(centre) for centre in centres) else None
+        return "owner" if dossier.citizen_id == viewer.id else None  # type: ignore[attr-defined]
+    if viewer.works_at(dossier.handling_centre_id):  # type: ignore[attr-defined]
+        return "handling staff"
+    return "receiving staff" if viewer.works_at(dossier.received_centre_id) else None  # type: ignore[attr-defined]
 
 
 async def dossier_to_change(info: Info, code: str, intake: bool = False) -> Dossier:

@@ -13,6 +13,7 @@ from app.api.catalogue import Centre, Procedure
 from app.api.context import Info
 from app.api.dossier_access import visible_dossier
 from app.api.enums import described_enum
+from app.api.event_scope import SharedExecution
 from app.api.ids import database_ids
 from app.api.payment_types import Fee, Payment, Receipt, dossier_fee, dossier_receipt
 from app.dossiers import deadlines, models
@@ -243,3 +244,5 @@ class TrackedDossier:
 class DossierUpdate:
     dossier: Dossier = strawberry.field(description="The dossier as it is now.")
     event: TimelineEvent | None = strawberry.field(description="The status change, null for other changes (apology).")
+    # subscribers of one event with the same rights share one execution of each selection
+    shared: strawberry.Private[SharedExecution | None] = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Callable
 from datetime import datetime
+from functools import partial
 from typing import Annotated
 
 import strawberry
@@ -14,7 +15,7 @@ from tortoise.expressions import Case, Q, When
 from app.accounts.identity import Viewer
 from app.api.arguments import Input, local_if_naive
 from app.api.context import Info
-from app.api.dossier_access import dossier_to_change, visible_dossier
+from app.api.dossier_access import dossier_rights, dossier_to_change, visible_dossier
 from app.api.dossier_types import (
     Apology,
     Dossier,
@@ -25,10 +26,11 @@ from app.api.dossier_types import (
     status_label,
 )
 from app.api.errors import UserError, forbidden, returns_user_errors
+from app.api.event_scope import SharedExecution
 from app.api.ids import database_id
 from app.api.pagination import After, Connection, First, paginate_queryset
 from app.api.permissions import require_citizen, require_staff, require_staff_of, require_viewer
-from app.api.subscriptions import checked_messages
+from app.api.subscriptions import checked_messages, event_scope_of
 from app.catalogue.models import localised_name
 from app.dossiers import deadlines, models
 from app.dossiers.lifecycle import FINISHED, PORTAL_CODES
@@ -261,15 +263,24 @@ class DossiersMutation:
 async def _updates(
     info: Info, authorize: Callable[[Info], Viewer], channel: str
 ) -> AsyncGenerator[DossierUpdate, None]:
-    """Each message on `channel` re-read from the database, as the caller may see it."""
+    """Each message on `channel` as the caller may see it: read once per event, checked in memory per caller."""
     async for message in checked_messages(info, authorize, channel):
-        dossier = await visible_dossier(info, dossier_id=message["dossierId"])
-        event_id = message["eventId"]
-        event = await models.DossierEvent.get_or_none(id=event_id) if event_id else None
-        if dossier is not None:
+        scope = event_scope_of(info, message)
+        dossier, event = await scope.once("dossier update", partial(_dossier_and_event, message))
+        rights = dossier_rights(info.context.viewer, dossier) if dossier is not None else None
+        if rights is not None:
             yield DossierUpdate(
-                dossier=Dossier.from_model(dossier), event=TimelineEvent.from_model(event) if event else None
+                dossier=Dossier.from_model(dossier),
+                event=TimelineEvent.from_model(event) if event else None,
+                shared=SharedExecution(scope, rights),
             )
+
+
+async def _dossier_and_event(message: dict) -> tuple[models.Dossier | None, models.DossierEvent | None]:
+    """The dossier a message names, and its timeline event (None for changes other than a status change)."""
+    dossier = await models.Dossier.get_or_none(id=message["dossierId"])
+    event_id = message["eventId"]
+    return dossier, await models.DossierEvent.get_or_none(id=event_id) if event_id and dossier else None
 
 
 @strawberry.type

@@ -95,9 +95,9 @@ def current_loaders(clock: Clock) -> Loaders:
     return loaders
 
 
-def renew_loaders(clock: Clock) -> None:
-    """Replace the current operation's loaders, e.g. before each update of a subscription."""
-    _operation_loaders.set(Loaders(clock))
+def use_loaders(loaders: Loaders) -> None:
+    """Make `loaders` the current operation's, e.g. those an event shares with its subscribers (see event_scope)."""
+    _operation_loaders.set(loaders)
 
 
 @contextmanager

@@ -28,6 +28,7 @@ from app.api.context import Info
 from app.api.document_limits import operation_depth_rule
 from app.api.dossiers import DossiersMutation, DossiersQuery, DossiersSubscription
 from app.api.errors import ApiErrorCode
+from app.api.event_scope import SharedEventExecutor
 from app.api.extensions import CodedErrors, ConfirmedViewer, FreshLoaders, is_unexpected
 from app.api.geo import GeoQuery
 from app.api.insights import InsightsQuery
@@ -115,5 +116,10 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         extensions.append(DisableIntrospection)
     mutation = DevelopmentMutation if settings.app_env == "development" else Mutation
     return AppSchema(
-        query=Query, mutation=mutation, subscription=Subscription, extensions=extensions, types=[ApiErrorCode]
+        query=Query,
+        mutation=mutation,
+        subscription=Subscription,
+        extensions=extensions,
+        types=[ApiErrorCode],
+        execution_context_class=SharedEventExecutor,
     )

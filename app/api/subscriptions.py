@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator, Callable
 from app.accounts.identity import Viewer
 from app.accounts.live_sessions import REVOKED_KEY, revocation_channel
 from app.api.context import Info
-from app.api.loaders import renew_loaders
+from app.api.event_scope import EventScope
+from app.api.loaders import use_loaders
 
 
 async def checked_messages(info: Info, authorize: Callable[[Info], Viewer], *channels: str) -> AsyncIterator[dict]:
@@ -29,5 +30,10 @@ async def checked_messages(info: Info, authorize: Callable[[Info], Viewer], *cha
             await info.context.confirm_viewer()
             authorize(info)
             if REVOKED_KEY not in message:
-                renew_loaders(info.context.services.clock)
+                use_loaders(event_scope_of(info, message).loaders)
                 yield message
+
+
+def event_scope_of(info: Info, message: dict) -> EventScope:
+    """What the subscribers of `message` share in this worker (see `app.api.event_scope`)."""
+    return info.context.event_scopes.of(message)

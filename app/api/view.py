@@ -13,6 +13,7 @@ from strawberry.types.unset import UnsetType
 
 from app.api.context import Context, preferred_locale
 from app.api.errors import ApiError
+from app.api.event_scope import EventScopes
 from app.container import Services
 
 MAX_SUBSCRIPTIONS_PER_CONNECTION = 20
@@ -33,6 +34,7 @@ class GraphQLView(GraphQL[Context, None]):
             keep_alive_interval=15,
         )
         self.services = services
+        self.event_scopes = EventScopes(services.clock)
 
     def decode_json(self, data: str | bytes) -> object:
         """JSON nested past the interpreter's recursion limit is a bad request (400), like malformed JSON."""
@@ -46,6 +48,7 @@ class GraphQLView(GraphQL[Context, None]):
             request=request,
             response=response,
             services=self.services,
+            event_scopes=self.event_scopes,
             locale=preferred_locale(request.headers.get("accept-language")),
         )
         if isinstance(request, Request):

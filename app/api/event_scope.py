@@ -1,0 +1,113 @@
+"""Fan-out whose cost does not grow with the audience: what the subscribers of one bus message share in a worker.
+
+The bus hands one message object to every local subscriber of its channel. The first subscriber to reach it opens
+an `EventScope` for it; every other subscriber of the same message finds that scope and shares:
+- its dataloaders (the dossier's procedure, centres, timeline ... are read once per event, not per subscriber),
+- values loaded once with `EventScope.once` (the dossier and its event),
+- executed results: a payload that carries a `SharedExecution` is executed once per (operation, variables,
+  locale, rights class) and the same result is given to every subscriber of that group (`SharedEventExecutor`).
+Each subscriber's right to the event is still checked, in memory, before its payload is yielded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from graphql import ExecutionResult
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from app.api.loaders import Loaders
+from app.clock import Clock
+
+T = TypeVar("T")
+MAX_OPEN_SCOPES = 4096
+
+
+@dataclass(eq=False)
+class EventScope:
+    """What the subscribers of one message share in this worker."""
+
+    message: dict
+    loaders: Loaders
+    _values: dict[Hashable, asyncio.Future] = field(default_factory=dict)
+
+    async def once(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
+        """`load()`'s result, run by the first subscriber that asks; the others await the same result."""
+        found = self._values.get(key)
+        if found is None:
+            found = self._values[key] = asyncio.ensure_future(load())
+        return await asyncio.shield(found)
+
+
+class EventScopes:
+    """The scopes of the most recent messages of this worker (bounded: the oldest are forgotten first)."""
+
+    def __init__(self, clock: Clock, maxsize: int = MAX_OPEN_SCOPES) -> None:
+        self._clock = clock
+        self._maxsize = maxsize
+        self._scopes: OrderedDict[int, EventScope] = OrderedDict()
+
+    def of(self, message: dict) -> EventScope:
+        """The scope of `message` (keyed by identity: the scope holds the message, so its id is not reused)."""
+        scope = self._scopes.get(id(message))
+        if scope is None or scope.message is not message:
+            scope = self._scopes[id(message)] = EventScope(message, Loaders(self._clock))
+            while len(self._scopes) > self._maxsize:
+                self._scopes.popitem(last=False)
+        return scope
+
+
+@dataclass(frozen=True)
+class SharedExecution:
+    """Carried by a subscription payload: subscribers of `scope` in the same `rights_class` get the same answer.
+
+    `rights_class` must name everything, besides the operation, variables and locale, that could change what the
+    selection may show (e.g. owner, staff of the handling centre, staff of the receiving centre).
+    """
+
+    scope: EventScope
+    rights_class: Hashable
+
+
+def _variables_key(variables: dict[str, Any]) -> str:
+    return json.dumps(variables, sort_keys=True, default=str)
+
+
+class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
+    """Executes a subscription event once per group of subscribers (see `SharedExecution`), else as usual.
+
+    The first member of a group executes the selection in a task of its own (so a member leaving does not cancel
+    it for the others); the others await that task and get the same data.
+    """
+
+    def execute_operation(self, serially: bool | None = None) -> Any:
+        shared = getattr(self.root_value, "shared", None)
+        if not isinstance(shared, SharedExecution):
+            return super().execute_operation(serially)
+        key = (
+            "execution",
+            id(self.operation),
+            _variables_key(self.variable_values.coerced),
+            getattr(self.context_value, "locale", None),
+            shared.rights_class,
+        )
+        return self._shared_result(shared.scope, key, self.operation, serially)
+
+    async def _shared_result(self, scope: EventScope, key: tuple, operation: Any, serially: bool | None) -> Any:
+        async def execute() -> tuple[Any, ExecutionResult]:
+            result = super(SharedEventExecutor, self).execute_operation(serially)
+            if self.is_awaitable(result):
+                result = await result
+            return operation, result
+
+        owner, result = await scope.once(key, execute)
+        if owner is not operation:  # another document once lived at the same address: execute on our own
+            result = super().execute_operation(serially)
+            result = await result if self.is_awaitable(result) else result
+            return result
+        return ExecutionResult(data=result.data, errors=list(result.errors) if result.errors else None)

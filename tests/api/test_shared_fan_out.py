@@ -1,0 +1,145 @@
+"""Fan-out shared between subscribers: each still gets exactly what its own query and rights give, at one read."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from httpx_ws import aconnect_ws
+from httpx_ws.transport import ASGIWebSocketTransport
+
+from app.accounts.models import StaffRole
+from app.catalogue.models import Centre
+from app.dossiers.codes import normalise_dossier_code
+from app.dossiers.models import Dossier
+from app.dossiers.services import dossier_channel
+from tests.api.test_dossiers import submit
+from tests.dossier_data import BAI_CHAY, HA_LONG
+
+
+@pytest.fixture
+async def citizen_token(sign_in_citizen, cast) -> str:
+    return (await sign_in_citizen(cast.citizen.phone))["accessToken"]
+
+
+DOCUMENTS = Path(__file__).resolve().parents[2] / "graphql"
+
+
+@dataclass(frozen=True)
+class Operation:
+    document: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A subscription and the query that reads the same dossier fields."""
+
+    subscription: Operation
+    query: Operation
+
+
+def app_document(file: str, subscription: str, query: str) -> Selection:
+    document = (DOCUMENTS / file).read_text(encoding="utf-8")
+    return Selection(Operation(document, subscription), Operation(document, query))
+
+
+CITIZEN = app_document("dossier_tracking.graphql", "DossierUpdated", "DossierDetail")
+STAFF = app_document("staff_dossiers.graphql", "StaffDossierUpdated", "StaffDossierDetail")
+LIGHT_FIELDS = "(code: $code) { dossier { code status statusLabel } }"
+LIGHT = Selection(
+    Operation(f"subscription($code: String!) {{ dossierUpdated{LIGHT_FIELDS} }}"),
+    Operation("query($code: String!) { dossier(code: $code) { code status statusLabel } }"),
+)
+UPDATE = """mutation($code: String!, $status: DossierStatus!) {
+  updateDossierStatus(input: {code: $code, status: $status}) { errors { code } } }"""
+
+
+async def subscribe(stack: AsyncExitStack, app, token: str, operation: Operation, variables: dict, locale=None):
+    """A signed-in websocket (in `locale` when given) with one subscription started."""
+    if not hasattr(stack, "client"):
+        transport = await stack.enter_async_context(ASGIWebSocketTransport(app))
+        stack.client = await stack.enter_async_context(httpx.AsyncClient(transport=transport, base_url="http://t"))
+    ws = await stack.enter_async_context(aconnect_ws("/graphql", stack.client, subprotocols=["graphql-transport-ws"]))
+    init = {"Authorization": f"Bearer {token}", **({"locale": locale} if locale else {})}
+    await ws.send_json({"type": "connection_init", "payload": init})
+    assert (await ws.receive_json(timeout=5))["type"] == "connection_ack"
+    payload = {"query": operation.document, "variables": variables, "operationName": operation.name}
+    await ws.send_json({"id": "s1", "type": "subscribe", "payload": payload})
+    return ws
+
+
+async def test_shared_answers_equal_each_subscribers_own_read(app, gql, cast, citizen_token, sign_in_staff):
+    code = (await submit(gql, citizen_token, cast.bai_chay))["dossier"][
+        "code"
+    ]  # received at Bãi Cháy, handled at Hạ Long
+    handling = (await sign_in_staff("o1@halong.vn", StaffRole.OFFICER, HA_LONG))["accessToken"]
+    receiving = (await sign_in_staff("o1@baichay.vn", StaffRole.OFFICER, BAI_CHAY))["accessToken"]
+    third_centre = await Centre.exclude(code__in=[HA_LONG, BAI_CHAY]).first()
+    outsider = (await sign_in_staff("o1@elsewhere.vn", StaffRole.OFFICER, third_centre.code))["accessToken"]
+    subscribers = [  # (token, locale, selection): several per group, so that groups share
+        (citizen_token, None, CITIZEN),
+        (citizen_token, None, CITIZEN),
+        (citizen_token, "en", CITIZEN),
+        (citizen_token, "en", LIGHT),
+        (handling, None, STAFF),
+        (handling, None, STAFF),
+        (handling, "en", LIGHT),
+        (receiving, None, STAFF),
+        (receiving, None, LIGHT),
+    ]
+    async with AsyncExitStack() as stack:
+        sockets = [
+            await subscribe(stack, app, token, selection.subscription, {"code": code}, locale)
+            for token, locale, selection in subscribers
+        ]
+        refused = await subscribe(stack, app, outsider, STAFF.subscription, {"code": code})
+        assert (await refused.receive_json(timeout=2))["payload"]["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        await asyncio.sleep(0.1)  # let the server register the subscriptions
+        changed = await gql(UPDATE, {"code": code, "status": "RECEIVED"}, token=handling)
+        assert changed["data"]["updateDossierStatus"]["errors"] == []
+        received = [await ws.receive_json(timeout=2) for ws in sockets]
+    for (token, locale, selection), message in zip(subscribers, received, strict=True):
+        own_read = await read(gql, selection.query, {"code": code}, token, locale)
+        assert own_read["data"]["dossier"]["status"] == "RECEIVED"
+        assert message["type"] == "next" and "errors" not in message["payload"]
+        assert message["payload"]["data"]["dossierUpdated"]["dossier"] == own_read["data"]["dossier"]
+    labels = {message["payload"]["data"]["dossierUpdated"]["dossier"]["statusLabel"] for message in received}
+    assert len(labels) == 2  # Vietnamese and English: subscribers in different languages never share
+
+
+async def read(gql, operation: Operation, variables: dict, token: str, locale: str | None) -> dict:
+    """The subscriber's own read of the same selection over HTTP."""
+    headers = {"Authorization": f"Bearer {token}", **({"Accept-Language": locale} if locale else {})}
+    body = {"query": operation.document, "variables": variables, "operationName": operation.name}
+    return (await gql.http.post("/graphql", json=body, headers=headers)).json()
+
+
+async def test_an_event_reads_the_database_once_whatever_the_audience(
+    app, gql, cast, citizen_token, sign_in_staff, caplog
+):
+    code = (await submit(gql, citizen_token, cast.ha_long))["dossier"]["code"]
+    officer = (await sign_in_staff("o1@halong.vn", StaffRole.OFFICER, HA_LONG))["accessToken"]
+    dossier = await Dossier.get(code=normalise_dossier_code(code))
+    reads = []
+    async with AsyncExitStack() as stack:
+        sockets = []
+        for audience in (1, 12):
+            while len(sockets) < audience:
+                sockets.append(await subscribe(stack, app, officer, STAFF.subscription, {"code": code}))
+            await asyncio.sleep(0.1)  # let the server register the subscriptions
+            with caplog.at_level(logging.DEBUG, logger="tortoise.db_client"):
+                caplog.clear()
+                await app.state.services.bus.publish(
+                    dossier_channel(dossier.id), {"dossierId": dossier.id, "eventId": None}
+                )
+                for ws in sockets:
+                    update = await ws.receive_json(timeout=2)
+                    assert update["payload"]["data"]["dossierUpdated"]["dossier"]["code"] == code
+                reads.append(sum("SELECT" in record.getMessage() for record in caplog.records))
+    assert reads[0] > 0 and reads[1] == reads[0]
