@@ -51,6 +51,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         log_config=None,
         proxy_headers=False,  # the app reads X-Forwarded-For from TRUSTED_PROXIES only (app/main.py)
         ws_max_size=settings.max_graphql_body_bytes,  # one websocket message: no larger than an HTTP body
+        # the lightest connection measured by bench/fanout.py that keeps websockets' C framing (README, fan-out)
+        ws="websockets-sansio",
+        ws_per_message_deflate=False,  # a zlib context per socket costs memory; payloads are small JSON
     )
     return 0
 
