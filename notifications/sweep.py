@@ -26,7 +26,6 @@ from datetime import datetime, timedelta
 from tortoise.expressions import Q
 from tortoise.functions import Count
 
-from app.accounts.models import Citizen
 from app.clock import Clock, system_clock
 from app.events import EventBus
 from app.sms import SmsDeliveryError, SmsSender
@@ -38,6 +37,7 @@ from notifications.models import Device, Notification, Reminder, ReminderState
 from notifications.preferences import preferences_for
 from notifications.push import PushMessage, PushOutcome, PushResult, PushSender
 from notifications.quiet_hours import quiet_until
+from notifications.recipients import Recipient, citizens
 from notifications.subjects import Delivery, load_deliveries
 from notifications.templates import TEMPLATES, Rendered, render
 
@@ -58,7 +58,7 @@ class Plan:
     messages: list[PushMessage] = field(default_factory=list)
     sms: list[tuple[str, str]] = field(default_factory=list)  # (phone, text)
 
-    def render_for(self, citizens: dict[int, Citizen]) -> None:
+    def render_for(self, citizens: dict[int, Recipient]) -> None:
         """Each recipient's text, once: in the citizen's language, Vietnamese for staff."""
         kind, values = self.reminder.kind, self.delivery.values
         for citizen_id in self.delivery.citizen_ids:
@@ -155,11 +155,11 @@ class Sweep:
         live = [Plan(r, deliveries[r.id]) for r in batch if r.id in deliveries]
         if not live:
             return counts
-        citizens = {c.id: c for c in await Citizen.filter(id__in={i for p in live for i in p.delivery.citizen_ids})}
+        recipients = await citizens({i for p in live for i in p.delivery.citizen_ids})
         for plan in live:
-            plan.render_for(citizens)
+            plan.render_for(recipients)
         await self._store_in_inbox(live)
-        deferred = await self._plan(live, citizens, now, counts)
+        deferred = await self._plan(live, recipients, now, counts)
         ready = [p for p in live if p.messages or p.sms]
         silent = [p for p in live if not (p.messages or p.sms)]  # inbox only, or deferred: nothing on the wire
         await self._record(silent, deferred, [], [], self._clock(), counts)
@@ -201,7 +201,7 @@ class Sweep:
         )
 
     async def _plan(
-        self, plans: list[Plan], citizens: dict[int, Citizen], now: datetime, counts: Counter[str]
+        self, plans: list[Plan], citizens: dict[int, Recipient], now: datetime, counts: Counter[str]
     ) -> list[Plan]:
         """Fill in each plan's pushes and texts; return the plans deferred by quiet hours."""
         citizen_ids = set(citizens)

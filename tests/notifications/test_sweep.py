@@ -13,6 +13,7 @@ from app.appointments.models import Appointment, AppointmentStatus
 from app.appointments.reminders import appointment_reminder_subject
 from app.catalogue.models import Procedure
 from app.dossiers.models import ActorKind, DossierStatus
+from app.dossiers.reminders import supplement_subject
 from app.dossiers.services import Actor
 from app.ratings.models import RatingLevel
 from app.ratings.services import CriterionScores, rate_dossier
@@ -23,7 +24,6 @@ from notifications import outbox
 from notifications.claims import claim_due
 from notifications.models import Device, Notification, Platform, Reminder, ReminderKind, ReminderState
 from notifications.preferences import update_preferences
-from notifications.subjects import supplement_subject
 from notifications.sweep import Sweep
 from tests.dossier_data import BORDERLESS_5_DAYS
 from tests.fakes.push import RecordingPushSender
