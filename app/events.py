@@ -31,6 +31,7 @@ QUEUE_SIZE = 100
 RECONNECT_DELAYS = (0.1, 0.5, 1.0, 2.0, 5.0)
 SUBSCRIBE_WAIT_SECONDS = 2.0
 CONNECT_TIMEOUT_SECONDS = 2.0
+STOP_WAIT_SECONDS = 2.0
 UNSENT_LIMIT = 10_000  # events kept while Redis is down; beyond, the oldest are dropped (subscribers get RESYNC)
 RESYNC_KIND = "RESYNC"
 
@@ -167,23 +168,29 @@ class RedisEventBus:
         self._subscribed: set[str] = set()
         self._listening = asyncio.Event()
         self._connected = False  # the listening connection subscribed since it was (re)opened
-        self._unsent: collections.deque[tuple[str, str]] = collections.deque(maxlen=UNSENT_LIMIT)
+        self._unsent: collections.deque[tuple[str, str]] = collections.deque()  # oldest first
+        self._dropped = 0  # taken off the head of `_unsent` since the flusher's last look
         self._flusher: asyncio.Task[None] | None = None
+        self._stopping = False
 
     async def start(self) -> None:
         self._reader = asyncio.create_task(self._read_forever(), name="redis-event-bus")
 
     async def stop(self) -> None:
-        for task in (self._reader, self._flusher):
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+        """Stop reading and flushing, then close the connections; bounded, whatever state Redis is in."""
+        self._stopping = True  # ends the reader even if redis-py swallows the cancellation (a read timeout's race)
+        self._changed.set()
+        tasks = [task for task in (self._reader, self._flusher) if task is not None]
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks, timeout=STOP_WAIT_SECONDS)
         if self._unsent:
             logger.error("event bus stopped with %d events Redis never took", len(self._unsent))
         for client in (self._publisher, self._listener):
-            with contextlib.suppress(redis.RedisError):
-                await client.aclose()
+            with contextlib.suppress(redis.RedisError, TimeoutError):
+                async with asyncio.timeout(STOP_WAIT_SECONDS):
+                    await client.aclose()
 
     async def publish(self, channel: str, message: dict) -> None:
         await self.publish_many([(channel, message)])
@@ -227,10 +234,13 @@ class RedisEventBus:
     def _keep(self, encoded: list[tuple[str, str]]) -> None:
         """Queue events for the flusher; when the buffer is full the oldest go (their subscribers, cut off from
         Redis too, get RESYNC when it is back)."""
-        overflow = len(self._unsent) + len(encoded) - UNSENT_LIMIT
-        if overflow > 0:
-            logger.error("event bus buffer full: dropped the %d oldest unpublished events", overflow)
         self._unsent.extend(encoded)
+        overflow = len(self._unsent) - UNSENT_LIMIT
+        if overflow > 0:
+            for _ in range(overflow):
+                self._unsent.popleft()
+            self._dropped += overflow
+            logger.error("event bus buffer full: dropped the %d oldest unpublished events", overflow)
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush_until_empty(), name="redis-event-bus-flusher")
 
@@ -239,14 +249,14 @@ class RedisEventBus:
         failures = 0
         while self._unsent:
             await asyncio.sleep(RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS) - 1)])
-            batch = list(self._unsent)
+            batch, self._dropped = list(self._unsent), 0
             try:
                 await self._send(batch)
             except redis.RedisError as error:
                 failures += 1
                 logger.warning("still cannot publish %d kept events (%s)", len(self._unsent), error)
                 continue
-            for _ in batch:
+            for _ in range(len(batch) - self._dropped):  # those the buffer did not drop meanwhile
                 self._unsent.popleft()
             failures = 0
             logger.info("published %d events kept while Redis was unreachable", len(batch))
@@ -273,7 +283,7 @@ class RedisEventBus:
         starting again from the shortest once a connection has worked; RESYNC after each gap."""
         failures = 0
         lost = False
-        while True:
+        while not self._stopping:
             try:
                 await self._read_once(resync=lost)
             except (redis.RedisError, OSError) as error:
@@ -291,7 +301,7 @@ class RedisEventBus:
         pubsub = self._listener.pubsub(ignore_subscribe_messages=True)
         subscribed: set[str] = set()
         try:
-            while True:
+            while not self._stopping:
                 wanted = set(self._fan_out.queues)
                 if wanted - subscribed:
                     await pubsub.subscribe(*(wanted - subscribed))

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 import redis.asyncio as redis
 
+from app import events
 from app.events import QUEUE_SIZE, InProcessEventBus, RedisEventBus, is_resync
 from tests.servers import RedisServer, redis_server
 
@@ -128,6 +129,20 @@ async def test_events_published_while_redis_is_down_arrive_in_order_once_it_take
         assert [await next_message(messages, seconds=10) for _ in range(3)] == [{"n": 0}, {"n": 1}, {"n": 2}]
         await publisher.publish("dossier:12", {"n": 3})
         assert await next_message(messages) == {"n": 3}
+
+
+async def test_a_full_buffer_keeps_the_newest_events(two_buses, redis_srv, monkeypatch):
+    monkeypatch.setattr(events, "UNSENT_LIMIT", 3)
+    publisher, subscriber = two_buses
+    async with subscriber.subscribe("dossier:14") as messages:
+        redis_srv.stop()
+        for n in range(5):
+            await publisher.publish("dossier:14", {"n": n})
+        redis_srv.start("--user", "default", "on", "nopass", "~*", "&*", "+@all", "-publish")
+        await next_resync(messages)  # what the dropped events were for: read everything again
+        await redis.Redis.from_url(redis_srv.url).execute_command("ACL", "SETUSER", "default", "+publish")
+
+        assert [await next_message(messages, seconds=10) for _ in range(3)] == [{"n": 2}, {"n": 3}, {"n": 4}]
 
 
 @pytest.mark.parametrize("kind", ["in-process", "redis"])

@@ -4,6 +4,7 @@ dead tokens, transient failures and crashed workers."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -373,3 +374,32 @@ async def test_lanes_prepare_batches_while_one_is_on_the_wire_and_send_each_remi
     assert push.most_on_the_wire == 1  # SENDING means on the wire: a dying worker leaves one batch unconfirmed
     assert push.most_claimed_meanwhile >= 50  # another lane had its batch claimed and prepared meanwhile
     assert await Notification.filter(reminder_id__in=ids).count() == 350
+
+
+@dataclass
+class _SendingSpy(RecordingPushSender):
+    """Notes, at each send, which reminders are marked SENDING."""
+
+    sending_at_each_send: list[set[int]] = field(default_factory=list)
+
+    async def send(self, messages):
+        sending = await Reminder.filter(state=ReminderState.SENDING).values_list("id", flat=True)
+        self.sending_at_each_send.append(set(sending))
+        return await super().send(messages)
+
+
+async def test_only_the_reminders_being_written_are_sending(app, texts):
+    ids = sorted(await seed_due_reminders(6, datetime.now(UTC) - timedelta(minutes=1)))
+    citizens = await Reminder.filter(id__in=ids).order_by("id").values_list("citizen_id", flat=True)
+    for citizen_id in citizens:  # a second phone each: 12 messages, more than the sender writes at once
+        await Device.create(
+            token=f"tablet-{citizen_id}", citizen_id=citizen_id, platform=Platform.IOS, last_seen_at=datetime.now(UTC)
+        )
+    push = _SendingSpy(in_flight_limit=4)
+    sweep = Sweep(push, texts, app.state.services.bus, worker_id="waves", lanes=1)
+
+    counts = await sweep.run()
+
+    assert counts["sent"] == 6 and len(push.sent) == 12
+    assert push.sending_at_each_send == [set(ids[0:2]), set(ids[2:4]), set(ids[4:6])]  # in waves of 4 messages
+    assert await Reminder.filter(state=ReminderState.SENDING).count() == 0
