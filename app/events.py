@@ -302,6 +302,7 @@ class RedisEventBus:
         subscribed: set[str] = set()
         try:
             while not self._stopping:
+                self._changed.clear()  # before reading what is wanted, so no later change or stop goes unseen
                 wanted = set(self._fan_out.queues)
                 if wanted - subscribed:
                     await pubsub.subscribe(*(wanted - subscribed))
@@ -313,7 +314,6 @@ class RedisEventBus:
                     if resync:
                         self._fan_out.resync()
                 self._listening.set()
-                self._changed.clear()
                 if not subscribed:
                     await self._changed.wait()
                     continue
@@ -322,7 +322,9 @@ class RedisEventBus:
                     self._deliver(message)
         finally:
             self._subscribed = set()
-            await pubsub.aclose()
+            with contextlib.suppress(redis.RedisError, OSError, TimeoutError):
+                async with asyncio.timeout(STOP_WAIT_SECONDS):
+                    await pubsub.aclose()
 
 
 def build_event_bus(redis_url: str) -> EventBus:
