@@ -162,7 +162,7 @@ class Sweep:
         deferred = await self._plan(live, recipients, now, counts)
         ready = [p for p in live if p.messages or p.sms]
         silent = [p for p in live if not (p.messages or p.sms)]  # inbox only, or deferred: nothing on the wire
-        await self._record(silent, deferred, [], [], self._clock(), counts)
+        await self._record(silent, deferred, [], {}, self._clock(), counts)
         for wave in _waves(ready, self._push.in_flight_limit):
             await self._put_on_the_wire(wave, counts)
         return counts
@@ -176,10 +176,12 @@ class Sweep:
             if len(held) < len(plans):  # claims that ran out while the batch was prepared: maybe another's now
                 counts["lost_claims"] += len(plans) - len(held)
                 plans = [p for p in plans if p.reminder.id in held]
-            results, texts = await asyncio.gather(
+            texting = [p for p in plans if p.sms]
+            results, texted = await asyncio.gather(
                 self._push.send([m for p in plans for m in p.messages]),
-                asyncio.gather(*(self._text(p.sms, counts) for p in plans)),
+                asyncio.gather(*(self._text(p.sms, counts) for p in texting)),
             )
+            texts = dict(zip((p.reminder.id for p in texting), texted, strict=True))
             dead, alive = await self._record(plans, [], results, texts, self._clock(), counts)  # lateness as of now
         counts["dead_tokens"] += await device_tokens.delete_dead(dead)
         await device_tokens.touch(alive, self._clock())
@@ -243,14 +245,13 @@ class Sweep:
         plans: list[Plan],
         deferred: list[Plan],
         results: list[PushResult],
-        texts: list[tuple[int, list[PushResult]]],
+        texts: dict[int, tuple[int, list[PushResult]]],
         now: datetime,
         counts: Counter[str],
     ) -> tuple[list[str], list[str]]:
-        """Turn push and SMS outcomes (`texts`: per plan, SMS sent and failures) into reminder states and counts;
+        """Turn push and SMS outcomes (`texts`: by reminder id, SMS sent and failures) into reminder states and counts;
         returns the dead and the working device tokens."""
         by_token = iter(results)
-        by_plan = iter(texts)
         waiting = {p.reminder.id for p in deferred}
         sent, retry, failed = [], [], []
         dead, alive = [], []
@@ -262,7 +263,7 @@ class Sweep:
             dead += [r.token for r in outcomes if r.outcome == PushOutcome.DEAD_TOKEN]
             alive += [r.token for r in outcomes if r.outcome == PushOutcome.SENT]
             counts["push_retries"] += sum(r.attempts - 1 for r in outcomes)
-            texted, sms_failures = next(by_plan, (0, []))
+            texted, sms_failures = texts.get(reminder.id, (0, []))
             transient = [r for r in outcomes if r.outcome == PushOutcome.TRANSIENT] + sms_failures
             if any(r.outcome == PushOutcome.SENT for r in outcomes) or texted:
                 sent.append(reminder)
