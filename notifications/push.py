@@ -75,9 +75,9 @@ class PushResult:
 class PushSender(Protocol):
     in_flight_limit: int  # a send() of at most this many messages writes them all before awaiting any answer
 
-    async def ready(self) -> None:
-        """Get what sending needs beforehand (an access token), so that send() goes straight to the network.
-        Never raises: a failure shows in send()'s results."""
+    async def ready(self) -> bool:
+        """Get what sending needs beforehand (an access token), so that send() goes straight to the network;
+        whether it is at hand (never raises)."""
         ...
 
     async def send(self, messages: Sequence[PushMessage]) -> list[PushResult]:
@@ -92,8 +92,8 @@ class LogPushSender:
 
     in_flight_limit = MAX_IN_FLIGHT
 
-    async def ready(self) -> None:
-        return None
+    async def ready(self) -> bool:
+        return True
 
     async def send(self, messages: Sequence[PushMessage]) -> list[PushResult]:
         for message in messages:
@@ -135,11 +135,13 @@ class FcmPushSender:
         self._renew_at = 0.0  # time.monotonic() after which the token is replaced
         self._token_lock = asyncio.Lock()
 
-    async def ready(self) -> None:
+    async def ready(self) -> bool:
         try:
             await self._access_token()
         except google.auth.exceptions.GoogleAuthError as error:
-            logger.warning("push: no access token yet (%s)", error)
+            logger.warning("push: no access token (%s)", error)
+            return False
+        return True
 
     async def send(self, messages: Sequence[PushMessage]) -> list[PushResult]:
         """Deliver `messages`; one result per message, in the same order. A message without token is REJECTED."""

@@ -171,7 +171,9 @@ class Sweep:
         """Mark the wave SENDING, push and text it, and record the outcomes, all under the wire lock: the only
         SENDING rows of this worker are the wave being written or answered, so a death leaves no other."""
         async with self._on_the_wire:
-            await self._push.ready()  # the access token first: after SENDING, only the requests themselves
+            if not await self._push.ready():  # no access token: mark nothing, the claims run out and rows go back
+                counts["push_not_ready"] += len(plans)
+                return
             held = await mark_sending([p.reminder for p in plans], self._clock(), self._lease)
             if len(held) < len(plans):  # claims that ran out while the batch was prepared: maybe another's now
                 counts["lost_claims"] += len(plans) - len(held)

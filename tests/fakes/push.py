@@ -18,8 +18,8 @@ class RecordingPushSender:
     calls: int = 0
     in_flight_limit: int = 100
 
-    async def ready(self) -> None:
-        return None
+    async def ready(self) -> bool:
+        return True
 
     async def send(self, messages: Sequence[PushMessage]) -> list[PushResult]:
         self.calls += 1

@@ -289,3 +289,19 @@ async def test_credentials_select_the_fcm_sender(fake: FakeFcm, credentials: Pat
         assert json.loads(await asyncio.to_thread(credentials.read_text))["token_uri"] == f"{fake.url}/token"
     finally:
         await sender.close()
+
+
+async def test_without_an_access_token_it_is_not_ready_and_sends_are_transient(
+    fake: FakeFcm, credentials: Path
+) -> None:
+    service_account = json.loads(await asyncio.to_thread(credentials.read_text))
+    service_account["token_uri"] = "http://127.0.0.1:1/token"  # nobody answers
+    push = FcmPushSender(json.dumps(service_account), fake.url, max_attempts=1)
+    try:
+        assert await push.ready() is False
+        [result] = await push.send([message()])
+    finally:
+        await push.close()
+
+    assert result.outcome is PushOutcome.TRANSIENT
+    assert result.error.startswith("UNAUTHENTICATED: ")

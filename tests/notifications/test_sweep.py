@@ -403,3 +403,19 @@ async def test_only_the_reminders_being_written_are_sending(app, texts):
     assert counts["sent"] == 6 and len(push.sent) == 12
     assert push.sending_at_each_send == [set(ids[0:2]), set(ids[2:4]), set(ids[4:6])]  # in waves of 4 messages
     assert await Reminder.filter(state=ReminderState.SENDING).count() == 0
+
+
+class _NoAccessToken(RecordingPushSender):
+    async def ready(self) -> bool:
+        return False
+
+
+async def test_without_an_access_token_nothing_is_marked_sending_nor_sent(app, texts):
+    ids = await seed_due_reminders(3, datetime.now(UTC) - timedelta(minutes=1))
+    push = _NoAccessToken()
+
+    counts = await Sweep(push, texts, app.state.services.bus, worker_id="no-token").run(max_batches=1)
+
+    assert counts["push_not_ready"] == 3 and push.calls == 0
+    states = await Reminder.filter(id__in=ids).values_list("state", flat=True)
+    assert set(states) == {ReminderState.CLAIMED}  # back to the pool when the claim runs out, never given up
