@@ -9,16 +9,21 @@ from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from app.accounts import recipients as citizen_recipients
 from app.accounts.live_sessions import LiveSessions
 from app.accounts.sign_in_codes import SignInCodes
 from app.accounts.staff import StaffSignIn
+from app.appointments import reminders as appointment_reminders
 from app.appointments.services import AppointmentService
 from app.clock import Clock, system_clock
+from app.dossiers import digest as staff_digest
+from app.dossiers import reminder_kinds as dossier_reminder_kinds
 from app.dossiers.services import DossierService
 from app.events import EventBus, build_event_bus
 from app.rate_limits.database_storage import DatabaseStorage
 from app.rate_limits.limiter import Limit, RateLimiter
 from app.rate_limits.redis_storage import redis_storage
+from app.ratings import reminders as rating_reminders
 from app.settings import Settings
 from app.sms import HttpSmsSender, LogSmsSender, SmsSender
 from geo.gazetteer import GazetteerGeocoder
@@ -28,10 +33,22 @@ from geo.routing import EstimateEngine, OsrmEngine
 from notifications.push import PushSender, build_push_sender
 from notifications.scheduler import build_scheduler
 from notifications.sweep import Sweep
+from payments import reminders as payment_reminders
 from payments.reconciliation import INTERVAL as RECONCILIATION_INTERVAL
 from payments.reconciliation import reconcile_payments
 from payments.services import PaymentService
 from payments.wiring import build_payment_service
+
+# What notifications need from the domains (how each reminder kind is checked and filled, who a citizen is),
+# registered by these modules when imported: here, so that every process that sends has them all.
+NOTIFICATION_SOURCES = (
+    citizen_recipients,
+    dossier_reminder_kinds,
+    staff_digest,
+    appointment_reminders,
+    rating_reminders,
+    payment_reminders,
+)
 
 
 @dataclass(frozen=True)
@@ -119,14 +136,19 @@ def build_geocoder(settings: Settings) -> GeocoderChain:
 
 
 def build_job_scheduler(services: Services) -> AsyncIOScheduler:
-    """The scheduler of the one process that runs jobs: reminders (sweep, digest, pruning), payment reconciliation."""
+    """The scheduler of the one process that runs jobs: reminders (sweep, pruning), the staff digest, payment
+    reconciliation."""
 
     async def reconcile() -> None:
         await reconcile_payments(services.payments)
+
+    async def digest() -> None:
+        await staff_digest.send_staff_digests(services.clock)
 
     return build_scheduler(
         services.sweep,
         services.settings.reminder_sweep_seconds,
         {"payment-reconciliation": (reconcile, RECONCILIATION_INTERVAL)},
+        {"staff-digest": (digest, staff_digest.DIGEST_AT)},
         services.clock,
     )

@@ -4,11 +4,17 @@ Publishers call `publish` after their transaction commits. Each subscriber gets 
 subscriber falls behind, its oldest messages are dropped (an event says "this changed, read it again", so the
 newest matter). One Redis connection per process fans messages out to all local subscribers, and reconnects
 (resubscribing every channel) after Redis restarts.
+
+Gaps: pub/sub keeps nothing for a listener that is not connected, so after the listening connection was lost
+and is back, every subscription of this process receives `RESYNC` ({"kind": "RESYNC"}): "you may have missed
+events, read everything again". A publish on a connection Redis closed is retried once on a fresh connection;
+what still cannot be published (Redis down) waits in a bounded buffer and goes out, in order, once Redis answers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import json
 import logging
@@ -17,15 +23,34 @@ from collections.abc import AsyncIterator, Iterable
 from typing import Protocol
 
 import redis.asyncio as redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 logger = logging.getLogger(__name__)
 QUEUE_SIZE = 100
 RECONNECT_DELAYS = (0.1, 0.5, 1.0, 2.0, 5.0)
 SUBSCRIBE_WAIT_SECONDS = 2.0
+CONNECT_TIMEOUT_SECONDS = 2.0
+STOP_WAIT_SECONDS = 2.0
+UNSENT_LIMIT = 10_000  # events kept while Redis is down; beyond, the oldest are dropped (subscribers get RESYNC)
+RESYNC_KIND = "RESYNC"
+
+
+def resync_message() -> dict:
+    """The message that tells a subscriber it may have missed events and must read everything again."""
+    return {"kind": RESYNC_KIND}
+
+
+def is_resync(message: dict) -> bool:
+    return message.get("kind") == RESYNC_KIND and len(message) == 1
 
 
 class EventBus(Protocol):
-    """Publish JSON messages to named channels and subscribe to them."""
+    """Publish JSON messages to named channels and subscribe to them.
+
+    A subscription yields the messages published to its channels after it started, plus `resync_message()`
+    whenever the bus may have lost some (the subscriber then reads its whole state again).
+    """
 
     async def publish(self, channel: str, message: dict) -> None: ...
 
@@ -34,6 +59,10 @@ class EventBus(Protocol):
         ...
 
     def subscribe(self, *channels: str) -> contextlib.AbstractAsyncContextManager[AsyncIterator[dict]]: ...
+
+    def resync(self) -> None:
+        """Send `resync_message()` to every subscription of this process."""
+        ...
 
     async def start(self) -> None: ...
 
@@ -48,10 +77,12 @@ class _LocalFanOut:
 
     def deliver(self, channel: str, message: dict) -> None:
         for queue in list(self.queues.get(channel, ())):
-            if queue.full():
-                queue.get_nowait()
-                logger.warning("subscriber of %s is slow: dropped its oldest event", channel)
-            queue.put_nowait(message)
+            _put_newest(queue, message, channel)
+
+    def resync(self) -> None:
+        """One RESYNC to every queue (a queue listening to several channels gets one)."""
+        for queue in {queue for queues in self.queues.values() for queue in queues}:
+            _put_newest(queue, resync_message(), "resync")
 
     def add(self, channels: tuple[str, ...]) -> asyncio.Queue[dict]:
         queue: asyncio.Queue[dict] = asyncio.Queue(maxsize=QUEUE_SIZE)
@@ -72,13 +103,21 @@ class _LocalFanOut:
         return emptied
 
 
+def _put_newest(queue: asyncio.Queue[dict], message: dict, channel: str) -> None:
+    if queue.full():
+        queue.get_nowait()
+        logger.warning("subscriber of %s is slow: dropped its oldest event", channel)
+    queue.put_nowait(message)
+
+
 async def _drain(queue: asyncio.Queue[dict]) -> AsyncIterator[dict]:
     while True:
         yield await queue.get()
 
 
 class InProcessEventBus:
-    """Delivers to subscribers of this process only: the embedded single-process default."""
+    """Delivers to subscribers of this process only: the embedded single-process default. It never loses an event
+    (short of a slow subscriber's full queue), so it sends RESYNC only when told to (`resync()`)."""
 
     def __init__(self) -> None:
         self._fan_out = _LocalFanOut()
@@ -96,6 +135,9 @@ class InProcessEventBus:
         for channel, message in messages:
             self._fan_out.deliver(channel, message)
 
+    def resync(self) -> None:
+        self._fan_out.resync()
+
     @contextlib.asynccontextmanager
     async def subscribe(self, *channels: str) -> AsyncIterator[AsyncIterator[dict]]:
         queue = self._fan_out.add(channels)
@@ -106,43 +148,69 @@ class InProcessEventBus:
 
 
 class RedisEventBus:
-    """Redis pub/sub: a message published by any worker reaches the subscribers of every worker."""
+    """Redis pub/sub: a message published by any worker reaches the subscribers of every worker.
+
+    Two clients: publishing retries a command once on a fresh connection when Redis closed the old one (after a
+    restart); the listening connection never reconnects behind our back, so every gap is seen and ends in RESYNC.
+    """
 
     def __init__(self, url: str) -> None:
-        self._client = redis.Redis.from_url(url)
+        self._publisher = redis.Redis.from_url(
+            url,
+            retry=Retry(NoBackoff(), 1),
+            retry_on_error=[redis.ConnectionError],
+            socket_connect_timeout=CONNECT_TIMEOUT_SECONDS,
+        )
+        self._listener = redis.Redis.from_url(url, socket_connect_timeout=CONNECT_TIMEOUT_SECONDS)
         self._fan_out = _LocalFanOut()
-        self._pubsub: redis.client.PubSub | None = None
         self._reader: asyncio.Task[None] | None = None
         self._changed = asyncio.Event()
         self._subscribed: set[str] = set()
         self._listening = asyncio.Event()
+        self._connected = False  # the listening connection subscribed since it was (re)opened
+        self._unsent: collections.deque[tuple[str, str]] = collections.deque()  # oldest first
+        self._dropped = 0  # taken off the head of `_unsent` since the flusher's last look
+        self._flusher: asyncio.Task[None] | None = None
+        self._stopping = False
 
     async def start(self) -> None:
         self._reader = asyncio.create_task(self._read_forever(), name="redis-event-bus")
 
     async def stop(self) -> None:
-        if self._reader is not None:
-            self._reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._reader
-        with contextlib.suppress(redis.RedisError):
-            await self._client.aclose()
+        """Stop reading and flushing, then close the connections; bounded, whatever state Redis is in."""
+        self._stopping = True  # ends the reader even if redis-py swallows the cancellation (a read timeout's race)
+        self._changed.set()
+        tasks = [task for task in (self._reader, self._flusher) if task is not None]
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks, timeout=STOP_WAIT_SECONDS)
+        if self._unsent:
+            logger.error("event bus stopped with %d events Redis never took", len(self._unsent))
+        for client in (self._publisher, self._listener):
+            with contextlib.suppress(redis.RedisError, TimeoutError):
+                async with asyncio.timeout(STOP_WAIT_SECONDS):
+                    await client.aclose()
 
     async def publish(self, channel: str, message: dict) -> None:
-        try:
-            await self._client.publish(channel, json.dumps(message))
-        except redis.RedisError:
-            logger.exception("could not publish to %s: subscribers will see the change on their next read", channel)
+        await self.publish_many([(channel, message)])
 
     async def publish_many(self, messages: Iterable[tuple[str, dict]]) -> None:
-        """One pipelined round trip (not a transaction: each message stands alone)."""
-        pipeline = self._client.pipeline(transaction=False)
-        for channel, message in messages:
-            pipeline.publish(channel, json.dumps(message))
-        try:
-            await pipeline.execute()
-        except redis.RedisError:
-            logger.exception("could not publish a batch: subscribers will see the changes on their next read")
+        """One pipelined round trip (not a transaction: each message stands alone). When Redis cannot take them,
+        they wait, after any earlier ones, until it can."""
+        encoded = [(channel, json.dumps(message)) for channel, message in messages]
+        if not encoded:
+            return
+        if not self._unsent:
+            try:
+                await self._send(encoded)
+                return
+            except redis.RedisError as error:
+                logger.warning("could not publish %d events (%s): kept until Redis answers", len(encoded), error)
+        self._keep(encoded)
+
+    def resync(self) -> None:
+        self._fan_out.resync()
 
     @contextlib.asynccontextmanager
     async def subscribe(self, *channels: str) -> AsyncIterator[AsyncIterator[dict]]:
@@ -154,6 +222,44 @@ class RedisEventBus:
         finally:
             if self._fan_out.remove(channels, queue):
                 self._changed.set()
+
+    async def _send(self, encoded: list[tuple[str, str]]) -> None:
+        """Publish in one round trip; a connection Redis closed is replaced and the batch sent again once (a
+        message may then arrive twice: harmless, each says "read me again")."""
+        pipeline = self._publisher.pipeline(transaction=False)
+        for channel, data in encoded:
+            pipeline.publish(channel, data)
+        await pipeline.execute()
+
+    def _keep(self, encoded: list[tuple[str, str]]) -> None:
+        """Queue events for the flusher; when the buffer is full the oldest go (their subscribers, cut off from
+        Redis too, get RESYNC when it is back)."""
+        self._unsent.extend(encoded)
+        overflow = len(self._unsent) - UNSENT_LIMIT
+        if overflow > 0:
+            for _ in range(overflow):
+                self._unsent.popleft()
+            self._dropped += overflow
+            logger.error("event bus buffer full: dropped the %d oldest unpublished events", overflow)
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush_until_empty(), name="redis-event-bus-flusher")
+
+    async def _flush_until_empty(self) -> None:
+        """Send the kept events, oldest first, retrying with backoff until Redis takes them."""
+        failures = 0
+        while self._unsent:
+            await asyncio.sleep(RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS) - 1)])
+            batch, self._dropped = list(self._unsent), 0
+            try:
+                await self._send(batch)
+            except redis.RedisError as error:
+                failures += 1
+                logger.warning("still cannot publish %d kept events (%s)", len(self._unsent), error)
+                continue
+            for _ in range(len(batch) - self._dropped):  # those the buffer did not drop meanwhile
+                self._unsent.popleft()
+            failures = 0
+            logger.info("published %d events kept while Redis was unreachable", len(batch))
 
     def _deliver(self, message: dict) -> None:
         """Hand one pub/sub message to local subscribers; a malformed one is logged and skipped."""
@@ -173,32 +279,41 @@ class RedisEventBus:
                     await self._listening.wait()
 
     async def _read_forever(self) -> None:
-        """Keep one pub/sub connection subscribed to every local channel; reconnect with backoff."""
+        """Keep one pub/sub connection subscribed to every local channel; reconnect with backoff, the delay
+        starting again from the shortest once a connection has worked; RESYNC after each gap."""
         failures = 0
-        while True:
+        lost = False
+        while not self._stopping:
             try:
-                await self._read_once()
+                await self._read_once(resync=lost)
             except (redis.RedisError, OSError) as error:
+                if self._connected:  # a new outage, not the same one going on
+                    failures = 0
                 delay = RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS) - 1)]
                 failures += 1
+                lost = True
                 logger.warning("event bus lost Redis (%s): reconnecting in %.1fs", error, delay)
                 await asyncio.sleep(delay)
-            else:
-                failures = 0
 
-    async def _read_once(self) -> None:
-        pubsub = self._client.pubsub(ignore_subscribe_messages=True)
+    async def _read_once(self, resync: bool) -> None:
+        """Listen on one connection until it fails. With `resync`, once subscribed again, tell every subscriber."""
+        self._connected = False
+        pubsub = self._listener.pubsub(ignore_subscribe_messages=True)
         subscribed: set[str] = set()
         try:
-            while True:
+            while not self._stopping:
+                self._changed.clear()  # before reading what is wanted, so no later change or stop goes unseen
                 wanted = set(self._fan_out.queues)
                 if wanted - subscribed:
                     await pubsub.subscribe(*(wanted - subscribed))
                 if subscribed - wanted:
                     await pubsub.unsubscribe(*(subscribed - wanted))
                 subscribed = self._subscribed = wanted
+                if subscribed and not self._connected:
+                    self._connected = True
+                    if resync:
+                        self._fan_out.resync()
                 self._listening.set()
-                self._changed.clear()
                 if not subscribed:
                     await self._changed.wait()
                     continue
@@ -207,7 +322,9 @@ class RedisEventBus:
                     self._deliver(message)
         finally:
             self._subscribed = set()
-            await pubsub.aclose()
+            with contextlib.suppress(redis.RedisError, OSError, TimeoutError):
+                async with asyncio.timeout(STOP_WAIT_SECONDS):
+                    await pubsub.aclose()
 
 
 def build_event_bus(redis_url: str) -> EventBus:

@@ -1,6 +1,6 @@
 """Benchmark: due reminders per second and lateness behind the due time, through `python -m app worker` processes,
-the real firebase-admin SDK and the fake FCM server, on PostgreSQL; against the same pushes sent straight through
-FcmPushSender (no database, no sweep) in the same run.
+their FcmPushSender (FCM v1 over aiohttp) and the fake FCM server, on PostgreSQL; against the same pushes sent
+straight through FcmPushSender (no database, no sweep) in the same run.
 
 Run: .venv/bin/python bench/reminders.py [--reminders 100000] [--workers 2] [--database postgres://...]
 [--redis redis://127.0.0.1:6379] [--due-per-second N]

@@ -3,9 +3,9 @@
 A claim is one UPDATE ... RETURNING of the oldest due PENDING rows, stamped with a claim token unique to the call,
 so racing workers never take the same row: PostgreSQL picks the rows with FOR UPDATE SKIP LOCKED (walking the
 (state, due_at) index, however many rows are due), SQLite runs one writer at a time. A claim lasts `lease`; a
-worker puts a row on the wire only while its claim still holds (`mark_sending`). Claims that ran out go back to
-the pool; rows a worker had put on the wire (SENDING) are never sent again, since FCM cannot tell us whether they
-arrived.
+worker puts a row on the wire only while its claim still holds (`mark_sending`, right before the row's requests are
+written). Claims that ran out go back to the pool; rows a worker had put on the wire (SENDING) are never sent
+again, since FCM cannot tell us whether they arrived.
 """
 
 from __future__ import annotations

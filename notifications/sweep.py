@@ -7,8 +7,10 @@ device gets deadline-critical reminders by SMS. Reminders are marked SENDING jus
 worker dying mid-send never causes a second delivery (see notifications.claims).
 
 Throughput: a worker runs several lanes, each claiming and handling batches one after another, so one batch's
-database work overlaps another's pushes; only one lane's batch is on the wire at a time, so a worker dying
-mid-send leaves at most one batch unconfirmed.
+database work overlaps another's pushes. Only one wave is on the wire at a time: a lane takes the wire lock, marks
+its wave SENDING, sends it and records the outcomes before releasing it, and a wave holds no more messages than the
+sender writes at once. So a worker dying at any moment leaves at most one wave (at most one batch) unconfirmed, and
+every row of it was being written to, or answered by, the network.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from datetime import datetime, timedelta
 from tortoise.expressions import Q
 from tortoise.functions import Count
 
-from app.accounts.models import Citizen
 from app.clock import Clock, system_clock
 from app.events import EventBus
 from app.sms import SmsDeliveryError, SmsSender
@@ -36,6 +37,7 @@ from notifications.models import Device, Notification, Reminder, ReminderState
 from notifications.preferences import preferences_for
 from notifications.push import PushMessage, PushOutcome, PushResult, PushSender
 from notifications.quiet_hours import quiet_until
+from notifications.recipients import Recipient, citizens
 from notifications.subjects import Delivery, load_deliveries
 from notifications.templates import TEMPLATES, Rendered, render
 
@@ -56,7 +58,7 @@ class Plan:
     messages: list[PushMessage] = field(default_factory=list)
     sms: list[tuple[str, str]] = field(default_factory=list)  # (phone, text)
 
-    def render_for(self, citizens: dict[int, Citizen]) -> None:
+    def render_for(self, citizens: dict[int, Recipient]) -> None:
         """Each recipient's text, once: in the citizen's language, Vietnamese for staff."""
         kind, values = self.reminder.kind, self.delivery.values
         for citizen_id in self.delivery.citizen_ids:
@@ -153,21 +155,38 @@ class Sweep:
         live = [Plan(r, deliveries[r.id]) for r in batch if r.id in deliveries]
         if not live:
             return counts
-        citizens = {c.id: c for c in await Citizen.filter(id__in={i for p in live for i in p.delivery.citizen_ids})}
+        recipients = await citizens({i for p in live for i in p.delivery.citizen_ids})
         for plan in live:
-            plan.render_for(citizens)
+            plan.render_for(recipients)
         await self._store_in_inbox(live)
-        deferred = await self._plan(live, citizens, now, counts)
+        deferred = await self._plan(live, recipients, now, counts)
         ready = [p for p in live if p.messages or p.sms]
-        async with self._on_the_wire:  # one lane's batch at a time: a SENDING row is one whose push is under way
-            held = await mark_sending([p.reminder for p in ready], self._clock(), self._lease)
-            results = await self._push.send([m for p in ready if p.reminder.id in held for m in p.messages])
-        lost = {p.reminder.id for p in ready} - held
-        if lost:  # claims that ran out while this batch was prepared: another worker may have them now
-            counts["lost_claims"] += len(lost)
-            live = [p for p in live if p.reminder.id not in lost]
-        await self._record(live, deferred, results, self._clock(), counts)  # sent, and late, as of now
+        silent = [p for p in live if not (p.messages or p.sms)]  # inbox only, or deferred: nothing on the wire
+        await self._record(silent, deferred, [], {}, self._clock(), counts)
+        for wave in _waves(ready, self._push.in_flight_limit):
+            await self._put_on_the_wire(wave, counts)
         return counts
+
+    async def _put_on_the_wire(self, plans: list[Plan], counts: Counter[str]) -> None:
+        """Mark the wave SENDING, push and text it, and record the outcomes, all under the wire lock: the only
+        SENDING rows of this worker are the wave being written or answered, so a death leaves no other."""
+        async with self._on_the_wire:
+            if not await self._push.ready():  # no access token: mark nothing, the claims run out and rows go back
+                counts["push_not_ready"] += len(plans)
+                return
+            held = await mark_sending([p.reminder for p in plans], self._clock(), self._lease)
+            if len(held) < len(plans):  # claims that ran out while the batch was prepared: maybe another's now
+                counts["lost_claims"] += len(plans) - len(held)
+                plans = [p for p in plans if p.reminder.id in held]
+            texting = [p for p in plans if p.sms]
+            results, texted = await asyncio.gather(
+                self._push.send([m for p in plans for m in p.messages]),
+                asyncio.gather(*(self._text(p.sms, counts) for p in texting)),
+            )
+            texts = dict(zip((p.reminder.id for p in texting), texted, strict=True))
+            dead, alive = await self._record(plans, [], results, texts, self._clock(), counts)  # lateness as of now
+        counts["dead_tokens"] += await device_tokens.delete_dead(dead)
+        await device_tokens.touch(alive, self._clock())
 
     async def _store_in_inbox(self, plans: list[Plan]) -> None:
         """One inbox entry per recipient, once per reminder (a deferred reminder was stored the first time)."""
@@ -186,7 +205,7 @@ class Sweep:
         )
 
     async def _plan(
-        self, plans: list[Plan], citizens: dict[int, Citizen], now: datetime, counts: Counter[str]
+        self, plans: list[Plan], citizens: dict[int, Recipient], now: datetime, counts: Counter[str]
     ) -> list[Plan]:
         """Fill in each plan's pushes and texts; return the plans deferred by quiet hours."""
         citizen_ids = set(citizens)
@@ -224,9 +243,16 @@ class Sweep:
         return deferred
 
     async def _record(
-        self, plans: list[Plan], deferred: list[Plan], results: list[PushResult], now: datetime, counts: Counter[str]
-    ) -> None:
-        """Turn push and SMS outcomes into reminder states, prune dead tokens, count."""
+        self,
+        plans: list[Plan],
+        deferred: list[Plan],
+        results: list[PushResult],
+        texts: dict[int, tuple[int, list[PushResult]]],
+        now: datetime,
+        counts: Counter[str],
+    ) -> tuple[list[str], list[str]]:
+        """Turn push and SMS outcomes (`texts`: by reminder id, SMS sent and failures) into reminder states and counts;
+        returns the dead and the working device tokens."""
         by_token = iter(results)
         waiting = {p.reminder.id for p in deferred}
         sent, retry, failed = [], [], []
@@ -239,7 +265,7 @@ class Sweep:
             dead += [r.token for r in outcomes if r.outcome == PushOutcome.DEAD_TOKEN]
             alive += [r.token for r in outcomes if r.outcome == PushOutcome.SENT]
             counts["push_retries"] += sum(r.attempts - 1 for r in outcomes)
-            texted, sms_failures = await self._text(plan.sms, counts)
+            texted, sms_failures = texts.get(reminder.id, (0, []))
             transient = [r for r in outcomes if r.outcome == PushOutcome.TRANSIENT] + sms_failures
             if any(r.outcome == PushOutcome.SENT for r in outcomes) or texted:
                 sent.append(reminder)
@@ -252,8 +278,7 @@ class Sweep:
             else:
                 sent.append(reminder)  # stored in the inbox; nothing to push (muted, no device, dead tokens)
         await self._finish(sent, retry, failed, deferred, now, counts)
-        counts["dead_tokens"] += await device_tokens.delete_dead(dead)
-        await device_tokens.touch(alive, now)
+        return dead, alive
 
     async def _text(self, texts: list[tuple[str, str]], counts: Counter[str]) -> tuple[int, list[PushResult]]:
         """Send the SMS fallbacks; returns how many went and a TRANSIENT result per gateway failure."""
@@ -295,6 +320,21 @@ class Sweep:
         for reminders, fields in groups:
             if reminders:
                 await Reminder.bulk_update(reminders, fields=fields)
+
+
+def _waves(plans: list[Plan], limit: int) -> Iterator[list[Plan]]:
+    """The plans in order, cut so that a wave's messages fit in what the sender writes at once (a plan with more
+    messages than that goes alone)."""
+    wave: list[Plan] = []
+    size = 0
+    for plan in plans:
+        if wave and size + len(plan.messages) > limit:
+            yield wave
+            wave, size = [], 0
+        wave.append(plan)
+        size += len(plan.messages)
+    if wave:
+        yield wave
 
 
 def _entry(reminder: Reminder, text: Rendered, delivery: Delivery, **owner: int) -> Notification:

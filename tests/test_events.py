@@ -1,13 +1,17 @@
-"""The event bus: in-process delivery with bounded queues, and Redis pub/sub across processes, surviving restarts."""
+"""The event bus: in-process delivery with bounded queues, and Redis pub/sub across processes, surviving restarts
+without losing a publish and telling subscribers to read again after a gap."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 
 import pytest
+import redis.asyncio as redis
 
-from app.events import QUEUE_SIZE, InProcessEventBus, RedisEventBus
+from app import events
+from app.events import QUEUE_SIZE, InProcessEventBus, RedisEventBus, is_resync
 from tests.servers import RedisServer, redis_server
 
 
@@ -75,35 +79,92 @@ async def test_a_batch_published_at_once_arrives_in_order_on_its_channels(kind, 
         assert await next_message(twos) == {"n": 2}
 
 
-async def test_redis_bus_reconnects_after_redis_restarts(two_buses, redis_srv):
+async def next_resync(messages: AsyncIterator[dict], seconds: float = 10.0) -> float:
+    """Wait for the next message, which must be RESYNC; returns how long it took."""
+    started = time.monotonic()
+    assert is_resync(await next_message(messages, seconds))
+    return time.monotonic() - started
+
+
+async def test_every_reconnect_after_a_short_outage_is_quick_and_resyncs(two_buses, redis_srv):
+    _, subscriber = two_buses
+    waits = []
+    async with subscriber.subscribe("dossier:10") as messages:
+        for _ in range(4):  # without a reset the delay grows to 5 s from the second outage on
+            redis_srv.stop()
+            await asyncio.sleep(0.5)
+            redis_srv.start()
+            waits.append(await next_resync(messages))
+    assert max(waits) < 2.5, waits
+
+
+async def test_a_publish_right_after_redis_restarted_twice_arrives(two_buses, redis_srv):
     publisher, subscriber = two_buses
-    inbox: asyncio.Queue[dict] = asyncio.Queue()
+    async with subscriber.subscribe("dossier:11") as messages:
+        await publisher.publish("dossier:11", {"before": True})  # the publisher now holds a connection
+        assert await next_message(messages) == {"before": True}
+        for _ in range(2):
+            redis_srv.stop()
+            redis_srv.start()
+        await next_resync(messages)  # the subscriber listens again
 
-    async def collect(messages: AsyncIterator[dict]) -> None:
-        async for message in messages:
-            await inbox.put(message)
+        await publisher.publish("dossier:11", {"after": True})  # on the connection Redis closed
 
-    async with subscriber.subscribe("dossier:8") as messages:
-        collector = asyncio.create_task(collect(messages))
+        received = await next_message(messages)
+        while is_resync(received):  # a second RESYNC when the reader came back between the two restarts
+            received = await next_message(messages)
+        assert received == {"after": True}
+
+
+async def test_events_published_while_redis_is_down_arrive_in_order_once_it_takes_them(two_buses, redis_srv):
+    publisher, subscriber = two_buses
+    async with subscriber.subscribe("dossier:12") as messages:
         redis_srv.stop()
-        await publisher.publish("dossier:8", {"lost": True})  # logged, not raised: Redis is down
-        await asyncio.sleep(0.3)
-        redis_srv.start()
-        received = None
-        for attempt in range(50):  # the reader resubscribes with backoff: publish until it is back
-            await publisher.publish("dossier:8", {"attempt": attempt})
-            try:
-                received = await asyncio.wait_for(inbox.get(), 0.2)
-                break
-            except TimeoutError:
-                continue
-        collector.cancel()
-    assert received is not None and "attempt" in received
+        for n in range(3):
+            await publisher.publish("dossier:12", {"n": n})  # kept, not raised: the mutation has committed
+        redis_srv.start("--user", "default", "on", "nopass", "~*", "&*", "+@all", "-publish")  # PUBLISH refused
+        await next_resync(messages)  # the subscriber listens again; the publisher cannot publish yet
+        await redis.Redis.from_url(redis_srv.url).execute_command("ACL", "SETUSER", "default", "+publish")
+
+        assert [await next_message(messages, seconds=10) for _ in range(3)] == [{"n": 0}, {"n": 1}, {"n": 2}]
+        await publisher.publish("dossier:12", {"n": 3})
+        assert await next_message(messages) == {"n": 3}
+
+
+async def test_a_full_buffer_keeps_the_newest_events(two_buses, redis_srv, monkeypatch):
+    monkeypatch.setattr(events, "UNSENT_LIMIT", 3)
+    publisher, subscriber = two_buses
+    async with subscriber.subscribe("dossier:14") as messages:
+        redis_srv.stop()
+        for n in range(5):
+            await publisher.publish("dossier:14", {"n": n})
+        redis_srv.start("--user", "default", "on", "nopass", "~*", "&*", "+@all", "-publish")
+        await next_resync(messages)  # what the dropped events were for: read everything again
+        await redis.Redis.from_url(redis_srv.url).execute_command("ACL", "SETUSER", "default", "+publish")
+
+        assert [await next_message(messages, seconds=10) for _ in range(3)] == [{"n": 2}, {"n": 3}, {"n": 4}]
+
+
+@pytest.mark.parametrize("kind", ["in-process", "redis"])
+async def test_after_a_gap_every_subscription_gets_one_resync(kind, two_buses, redis_srv):
+    bus = InProcessEventBus() if kind == "in-process" else two_buses[1]
+    async with bus.subscribe("citizen:1:inbox") as one, bus.subscribe("citizen:1:inbox", "dossier:13") as both:
+        if kind == "in-process":
+            bus.resync()
+        else:
+            redis_srv.stop()
+            redis_srv.start()
+        await next_resync(one)
+        await next_resync(both)
+        await bus.publish("dossier:13", {"n": 1})
+        assert await next_message(both) == {"n": 1}  # one RESYNC only, though it listens to two channels
+        with pytest.raises(TimeoutError):
+            await next_message(one, seconds=0.2)
 
 
 async def test_a_malformed_message_does_not_stop_the_reader(two_buses, redis_srv):
     publisher, subscriber = two_buses
     async with subscriber.subscribe("dossier:9") as messages:
-        await publisher._client.publish("dossier:9", b"not json")
+        await redis.Redis.from_url(redis_srv.url).publish("dossier:9", b"not json")
         await publisher.publish("dossier:9", {"ok": True})
         assert await next_message(messages) == {"ok": True}

@@ -2,6 +2,8 @@
 
 The subject names the slot as well as the appointment: after a reschedule the new slot's reminders are new rows,
 so they go out even when the old slot's reminder was already sent. Call these inside the booking's transaction.
+At send time a reminder applies while its booking is still BOOKED at that very slot (the loader registered with
+notifications when this module is imported).
 """
 
 from __future__ import annotations
@@ -9,8 +11,12 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+from app.appointments.models import Appointment, AppointmentStatus
+from app.catalogue.models import names_by_locale
+from app.working_days import LOCAL_TZ
 from notifications import outbox
-from notifications.models import ReminderKind
+from notifications.models import Reminder, ReminderKind
+from notifications.subjects import Delivery, citizen_of, register
 
 REMINDER_LEADS = {ReminderKind.APPOINTMENT_24H: timedelta(hours=24), ReminderKind.APPOINTMENT_1H: timedelta(hours=1)}
 SLOT_FORMAT = "%Y%m%dT%H%MZ"
@@ -45,3 +51,34 @@ async def schedule_reminders(
 async def cancel_reminders(appointment_id: int, starts_at: datetime) -> None:
     """Cancel the pending reminders of a booking at `starts_at` (cancelled, moved, checked in or missed)."""
     await outbox.cancel(appointment_reminder_subject(appointment_id, starts_at), kinds=REMINDER_LEADS)
+
+
+async def _bookings_still_at_their_slot(reminders: list[Reminder], now: datetime) -> dict[int, Delivery]:
+    """Bookings still BOOKED at the very slot their reminder names, and not started yet."""
+    slots = {r.id: parse_appointment_reminder_subject(r.subject) for r in reminders}
+    ids = {slot[0] for slot in slots.values() if slot}
+    rows = await Appointment.filter(id__in=ids, status=AppointmentStatus.BOOKED).select_related("centre", "procedure")
+    appointments = {row.id: row for row in rows}
+    deliveries = {}
+    for reminder in reminders:
+        slot = slots[reminder.id]
+        appointment = appointments.get(slot[0]) if slot else None
+        if appointment is None or appointment.starts_at != slot[1] or appointment.starts_at <= now:
+            continue
+        local = appointment.starts_at.astimezone(LOCAL_TZ)
+        procedure = appointment.procedure
+        deliveries[reminder.id] = Delivery(
+            {
+                "time": f"{local:%H:%M %d/%m}",
+                "centre": appointment.centre.name_vi,
+                "ticket": appointment.ticket,
+                "procedure": names_by_locale(procedure.name_vi, procedure.name_en),
+            },
+            f"appointment/{appointment.id}",
+            citizen_of(reminder),
+            urgent=reminder.kind == ReminderKind.APPOINTMENT_1H,
+        )
+    return deliveries
+
+
+register(_bookings_still_at_their_slot, *REMINDER_LEADS)

@@ -50,6 +50,11 @@ def localised_name(name_vi: str, name_en: str, locale: str) -> str:
     return name_en if locale == "en" and name_en else name_vi
 
 
+def names_by_locale(name_vi: str, name_en: str) -> dict[str, str]:
+    """{"vi": ..., "en": ...}: a name for a text that follows its reader's language."""
+    return {locale: localised_name(name_vi, name_en, locale) for locale in ("vi", "en")}
+
+
 class Procedure(Model):
     """An administrative procedure from the national catalogue."""
 

@@ -1,4 +1,5 @@
-"""What a dossier's status change asks the notification outbox for, inside the change's own transaction."""
+"""What a dossier's status change asks the notification outbox for, inside the change's own transaction, and the
+subjects (the only place that spells them) that its reminder kinds read back (`app.dossiers.reminder_kinds`)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,27 @@ from app.dossiers.models import ActorKind, Dossier, DossierEvent, DossierStatus,
 from app.working_days import add_working_time
 from notifications import outbox
 from notifications.models import ReminderKind
-from notifications.subjects import dossier_event_subject, dossier_subject, supplement_subject
 
 PAYMENT_PENDING_AFTER = timedelta(days=1)
 RATING_PROMPT_AFTER = timedelta(hours=1)
 SUPPLEMENT_WARNINGS = ((ReminderKind.SUPPLEMENT_DUE_2D, 2), (ReminderKind.SUPPLEMENT_DUE_1D, 1))
+
+
+def dossier_subject(dossier_id: int) -> str:
+    return f"dossier:{dossier_id}"
+
+
+def dossier_event_subject(dossier_id: int, event_id: int) -> str:
+    return f"dossier:{dossier_id}:event:{event_id}"
+
+
+def supplement_subject(request_id: int) -> str:
+    return f"supplement:{request_id}"
+
+
+def subject_id(subject: str) -> int:
+    """The numeric id after the subject's type: `supplement:3` -> 3."""
+    return int(subject.split(":")[1])
 
 
 async def schedule_for(dossier: Dossier, event: DossierEvent, now: datetime) -> None:

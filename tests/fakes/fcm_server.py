@@ -201,6 +201,10 @@ class FakeFcm:
         """Write the held responses, in order, and answer at once again."""
         self._call(self._set_stalled, False)
 
+    def answer_held(self) -> None:
+        """Write the responses held so far, in order, and keep holding the next ones."""
+        self._call(self._write_held)
+
     def wait_quiet(self, seconds: float, timeout: float = 120.0) -> None:
         """Block until no request has arrived for `seconds` (counted from this call at the earliest)."""
         start = time.monotonic()
@@ -236,10 +240,13 @@ class FakeFcm:
     def _set_stalled(self, stalled: bool) -> None:
         self._stalled = stalled
         if not stalled:
-            held, self._held = self._held, []
-            for transport, response in held:
-                if not transport.is_closing():
-                    transport.write(response)
+            self._write_held()
+
+    def _write_held(self) -> None:
+        held, self._held = self._held, []
+        for transport, response in held:
+            if not transport.is_closing():
+                transport.write(response)
 
     # request handling (in the server thread)
 

@@ -16,6 +16,10 @@ class RecordingPushSender:
 
     sent: list[PushMessage] = field(default_factory=list)
     calls: int = 0
+    in_flight_limit: int = 100
+
+    async def ready(self) -> bool:
+        return True
 
     async def send(self, messages: Sequence[PushMessage]) -> list[PushResult]:
         self.calls += 1

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from app.accounts.models import StaffMember, StaffRole
+from app.dossiers.digest import schedule_staff_digests
 from app.dossiers.models import ActorKind, Dossier, DossierStatus
 from app.dossiers.services import Actor
 from app.working_days import LOCAL_TZ
 from notifications.devices import prune_unused
-from notifications.digest import schedule_staff_digests
 from notifications.models import Device, Notification, Platform, Reminder, ReminderKind, ReminderState
 from notifications.quiet_hours import quiet_until
 from notifications.sweep import Sweep

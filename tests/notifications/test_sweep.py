@@ -4,6 +4,7 @@ dead tokens, transient failures and crashed workers."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from app.appointments.models import Appointment, AppointmentStatus
 from app.appointments.reminders import appointment_reminder_subject
 from app.catalogue.models import Procedure
 from app.dossiers.models import ActorKind, DossierStatus
+from app.dossiers.reminders import supplement_subject
 from app.dossiers.services import Actor
 from app.ratings.models import RatingLevel
 from app.ratings.services import CriterionScores, rate_dossier
@@ -23,7 +25,6 @@ from notifications import outbox
 from notifications.claims import claim_due
 from notifications.models import Device, Notification, Platform, Reminder, ReminderKind, ReminderState
 from notifications.preferences import update_preferences
-from notifications.subjects import supplement_subject
 from notifications.sweep import Sweep
 from tests.dossier_data import BORDERLESS_5_DAYS
 from tests.fakes.push import RecordingPushSender
@@ -373,3 +374,48 @@ async def test_lanes_prepare_batches_while_one_is_on_the_wire_and_send_each_remi
     assert push.most_on_the_wire == 1  # SENDING means on the wire: a dying worker leaves one batch unconfirmed
     assert push.most_claimed_meanwhile >= 50  # another lane had its batch claimed and prepared meanwhile
     assert await Notification.filter(reminder_id__in=ids).count() == 350
+
+
+@dataclass
+class _SendingSpy(RecordingPushSender):
+    """Notes, at each send, which reminders are marked SENDING."""
+
+    sending_at_each_send: list[set[int]] = field(default_factory=list)
+
+    async def send(self, messages):
+        sending = await Reminder.filter(state=ReminderState.SENDING).values_list("id", flat=True)
+        self.sending_at_each_send.append(set(sending))
+        return await super().send(messages)
+
+
+async def test_only_the_reminders_being_written_are_sending(app, texts):
+    ids = sorted(await seed_due_reminders(6, datetime.now(UTC) - timedelta(minutes=1)))
+    citizens = await Reminder.filter(id__in=ids).order_by("id").values_list("citizen_id", flat=True)
+    for citizen_id in citizens:  # a second phone each: 12 messages, more than the sender writes at once
+        await Device.create(
+            token=f"tablet-{citizen_id}", citizen_id=citizen_id, platform=Platform.IOS, last_seen_at=datetime.now(UTC)
+        )
+    push = _SendingSpy(in_flight_limit=4)
+    sweep = Sweep(push, texts, app.state.services.bus, worker_id="waves", lanes=1)
+
+    counts = await sweep.run()
+
+    assert counts["sent"] == 6 and len(push.sent) == 12
+    assert push.sending_at_each_send == [set(ids[0:2]), set(ids[2:4]), set(ids[4:6])]  # in waves of 4 messages
+    assert await Reminder.filter(state=ReminderState.SENDING).count() == 0
+
+
+class _NoAccessToken(RecordingPushSender):
+    async def ready(self) -> bool:
+        return False
+
+
+async def test_without_an_access_token_nothing_is_marked_sending_nor_sent(app, texts):
+    ids = await seed_due_reminders(3, datetime.now(UTC) - timedelta(minutes=1))
+    push = _NoAccessToken()
+
+    counts = await Sweep(push, texts, app.state.services.bus, worker_id="no-token").run(max_batches=1)
+
+    assert counts["push_not_ready"] == 3 and push.calls == 0
+    states = await Reminder.filter(id__in=ids).values_list("state", flat=True)
+    assert set(states) == {ReminderState.CLAIMED}  # back to the pool when the claim runs out, never given up
