@@ -32,6 +32,7 @@ class ApiErrorCode(StrEnum):
     TOKEN_EXPIRED = "TOKEN_EXPIRED"
     INVALID_TOKEN = "INVALID_TOKEN"
     SESSION_REVOKED = "SESSION_REVOKED"
+    RESYNC_REQUIRED = "RESYNC_REQUIRED"
     FORBIDDEN = "FORBIDDEN"
     BAD_USER_INPUT = "BAD_USER_INPUT"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
@@ -51,6 +52,8 @@ described_enum(
         "were checked): refresh, or sign in again.",
         ApiErrorCode.SESSION_REVOKED: "The sign-in was ended (`signOut`, a reused refresh token, or a disabled staff "
         "account): sign in again. Also ends subscriptions.",
+        ApiErrorCode.RESYNC_REQUIRED: "Ends a subscription after the server's event feed had a gap (e.g. Redis "
+        "restarted), so updates may have been missed: read the current state again, then subscribe again.",
         ApiErrorCode.FORBIDDEN: "Signed in, but not allowed to see or do this.",
         ApiErrorCode.BAD_USER_INPUT: "An argument is out of range or malformed (e.g. `first` above the maximum).",
         ApiErrorCode.GRAPHQL_VALIDATION_FAILED: "The document or its variables do not fit the schema (a client bug).",

@@ -7,8 +7,10 @@ from collections.abc import AsyncIterator, Callable
 from app.accounts.identity import Viewer
 from app.accounts.live_sessions import REVOKED_KEY, revocation_channel
 from app.api.context import Info
+from app.api.errors import ApiError, ApiErrorCode
 from app.api.event_scope import EventScope
 from app.api.loaders import use_loaders
+from app.events import is_resync
 
 
 async def checked_messages(info: Info, authorize: Callable[[Info], Viewer], *channels: str) -> AsyncIterator[dict]:
@@ -17,8 +19,10 @@ async def checked_messages(info: Info, authorize: Callable[[Info], Viewer], *cha
     `authorize` (e.g. `require_citizen`, or `require_staff_of` for one centre) runs first, then before every
     message, after the caller's sign-in is checked again (expiry, revocation, a staff member's current role and
     centre): a failure ends the stream with its coded error (TOKEN_EXPIRED, SESSION_REVOKED, FORBIDDEN). A
-    revocation of the caller's sign-in is published to the bus too, so it ends the stream at once. Every message
-    handed on starts with fresh dataloaders, so what is resolved from it reads current data.
+    revocation of the caller's sign-in is published to the bus too, so it ends the stream at once. After a gap in
+    the bus (a RESYNC message) the stream ends with RESYNC_REQUIRED: updates may have been missed, so the app reads
+    the current state and subscribes again. Every message handed on starts with fresh dataloaders, so what is
+    resolved from it reads current data.
     """
     viewer = authorize(info)
     sessions = info.context.services.sessions
@@ -29,6 +33,10 @@ async def checked_messages(info: Info, authorize: Callable[[Info], Viewer], *cha
                 sessions.forget(message[REVOKED_KEY])
             await info.context.confirm_viewer()
             authorize(info)
+            if is_resync(message):
+                raise ApiError(
+                    ApiErrorCode.RESYNC_REQUIRED, "Updates may have been missed: read again, then subscribe."
+                )
             if REVOKED_KEY not in message:
                 use_loaders(event_scope_of(info, message).loaders)
                 yield message
