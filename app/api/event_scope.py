@@ -5,7 +5,8 @@ an `EventScope` for it; every other subscriber of the same message finds that sc
 - its dataloaders (the dossier's procedure, centres, timeline ... are read once per event, not per subscriber),
 - values loaded once with `EventScope.once` (the dossier and its event),
 - executed results: a payload that carries a `SharedExecution` is executed once per (operation, variables,
-  locale, rights class) and the same result is given to every subscriber of that group (`SharedEventExecutor`).
+  locale, rights class) and the same result is given to every subscriber of that group (`SharedEventExecutor`),
+  its data JSON-encoded once for them all (`SharedData`).
 Each subscriber's right to the event is still checked, in memory, before its payload is yielded.
 """
 
@@ -74,6 +75,20 @@ class SharedExecution:
     rights_class: Hashable
 
 
+class SharedData(dict):
+    """The data of a result shared by a group of subscribers, JSON-encoded once for all of them (see `encoded`)."""
+
+    __slots__ = ("_encoded",)
+
+    def encoded(self, encode: Callable[[object], str]) -> str:
+        """This data as `encode` writes it; computed by the first subscriber to send it (nobody changes it after)."""
+        try:
+            return self._encoded
+        except AttributeError:
+            self._encoded: str = encode(self)
+            return self._encoded
+
+
 def _variables_key(variables: dict[str, Any]) -> str:
     return json.dumps(variables, sort_keys=True, default=str)
 
@@ -85,6 +100,13 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
     it for the others); the others await that task and get the same data.
     """
 
+    _variables_text: str | None = None  # of the subscription's variables, computed once and copied to each event
+
+    def build_per_event_executor(self, payload: Any) -> SharedEventExecutor:
+        if self._variables_text is None:
+            self._variables_text = _variables_key(self.variable_values.coerced)
+        return super().build_per_event_executor(payload)  # type: ignore[return-value]
+
     def execute_operation(self, serially: bool | None = None) -> Any:
         shared = getattr(self.root_value, "shared", None)
         if not isinstance(shared, SharedExecution):
@@ -92,7 +114,7 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
         key = (
             "execution",
             id(self.operation),
-            _variables_key(self.variable_values.coerced),
+            self._variables_text or _variables_key(self.variable_values.coerced),
             getattr(self.context_value, "locale", None),
             shared.rights_class,
         )
@@ -103,6 +125,8 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
             result = super(SharedEventExecutor, self).execute_operation(serially)
             if self.is_awaitable(result):
                 result = await result
+            if result.data is not None and not result.errors:
+                result = ExecutionResult(data=SharedData(result.data))
             return operation, result
 
         owner, result = await scope.once(key, execute)
@@ -110,4 +134,6 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
             result = super().execute_operation(serially)
             result = await result if self.is_awaitable(result) else result
             return result
-        return ExecutionResult(data=result.data, errors=list(result.errors) if result.errors else None)
+        if result.errors:
+            return ExecutionResult(data=result.data, errors=list(result.errors))
+        return ExecutionResult(data=result.data)
