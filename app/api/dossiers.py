@@ -26,11 +26,12 @@ from app.api.dossier_types import (
     status_label,
 )
 from app.api.errors import UserError, forbidden, returns_user_errors
-from app.api.event_scope import SharedExecution
+from app.api.event_scope import SharedExecution, variables_text
 from app.api.ids import database_id
 from app.api.loaders import Loaders
 from app.api.pagination import After, Connection, First, paginate_queryset
 from app.api.permissions import require_citizen, require_staff, require_staff_of, require_viewer
+from app.api.shared_delivery import sent_to_group_member
 from app.api.subscriptions import checked_messages, event_scope_of
 from app.catalogue.models import localised_name
 from app.dossiers import deadlines, models
@@ -267,12 +268,16 @@ _DOSSIER_PARENTS = ("procedure", "received_centre", "handling_centre")
 async def _updates(
     info: Info, authorize: Callable[[Info], Viewer], channel: str
 ) -> AsyncGenerator[DossierUpdate, None]:
-    """Each message on `channel` as the caller may see it: read once per event, checked in memory per caller."""
+    """Each message on `channel` as the caller may see it: read once per event, checked in memory per caller.
+
+    A caller whose group already has its answer under way is sent that answer directly (`sent_to_group_member`).
+    """
+    variables = variables_text(info.variable_values)
     async for message in checked_messages(info, authorize, channel):
         scope = event_scope_of(info, message)
         dossier, event = await scope.once("dossier update", partial(_dossier_and_event, message, scope.loaders))
         rights = dossier_rights(info.context.viewer, dossier) if dossier is not None else None
-        if rights is not None:
+        if rights is not None and not await sent_to_group_member(info, SharedExecution(scope, rights), variables):
             yield DossierUpdate(
                 dossier=Dossier.from_model(dossier),
                 event=TimelineEvent.from_model(event) if event else None,

@@ -37,12 +37,19 @@ class EventScope:
     loaders: Loaders
     _values: dict[Hashable, asyncio.Future] = field(default_factory=dict)
 
+    def started(self, key: Hashable) -> bool:
+        """True once some subscriber asked for `key` (its value may still be under way)."""
+        return key in self._values
+
     async def once(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
         """`load()`'s result, run by the first subscriber that asks; the others await the same result."""
-        found = self._values.get(key)
-        if found is None:
-            found = self._values[key] = asyncio.ensure_future(load())
-        return await asyncio.shield(found)
+        if key not in self._values:
+            self._values[key] = asyncio.ensure_future(load())
+        return await self.value(key)
+
+    async def value(self, key: Hashable) -> Any:
+        """The result for a `started` key (a subscriber leaving while it waits does not cancel it for the others)."""
+        return await asyncio.shield(self._values[key])
 
 
 class EventScopes:
@@ -89,8 +96,14 @@ class SharedData(dict):
             return self._encoded
 
 
-def _variables_key(variables: dict[str, Any]) -> str:
+def variables_text(variables: dict[str, Any]) -> str:
+    """The variables of an operation as a key: equal variables give equal texts."""
     return json.dumps(variables, sort_keys=True, default=str)
+
+
+def execution_key(operation: object, variables: str, locale: str | None, rights_class: Hashable) -> tuple:
+    """What a group of subscribers sharing one execution have in common (see `SharedExecution`)."""
+    return ("execution", id(operation), variables, locale, rights_class)
 
 
 class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -104,17 +117,16 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
 
     def build_per_event_executor(self, payload: Any) -> SharedEventExecutor:
         if self._variables_text is None:
-            self._variables_text = _variables_key(self.variable_values.coerced)
+            self._variables_text = variables_text(self.variable_values.coerced)
         return super().build_per_event_executor(payload)  # type: ignore[return-value]
 
     def execute_operation(self, serially: bool | None = None) -> Any:
         shared = getattr(self.root_value, "shared", None)
         if not isinstance(shared, SharedExecution):
             return super().execute_operation(serially)
-        key = (
-            "execution",
-            id(self.operation),
-            self._variables_text or _variables_key(self.variable_values.coerced),
+        key = execution_key(
+            self.operation,
+            self._variables_text or variables_text(self.variable_values.coerced),
             getattr(self.context_value, "locale", None),
             shared.rights_class,
         )

@@ -14,6 +14,7 @@ from strawberry.types.unset import UnsetType
 from app.api.context import Context, preferred_locale
 from app.api.errors import ApiError
 from app.api.event_scope import EventScopes, SharedData
+from app.api.shared_delivery import SharedDeliveryHandler
 from app.container import Services
 
 MAX_SUBSCRIPTIONS_PER_CONNECTION = 20
@@ -22,6 +23,8 @@ AUTHORIZATION_KEYS = ("Authorization", "authorization")
 
 class GraphQLView(GraphQL[Context, None]):
     """GraphQL over HTTP (POST and GET) and over websockets with the graphql-transport-ws protocol only."""
+
+    graphql_transport_ws_handler_class = SharedDeliveryHandler
 
     def __init__(self, schema, services: Services) -> None:
         settings = services.settings
