@@ -49,7 +49,8 @@ class EventScope:
 
     async def value(self, key: Hashable) -> Any:
         """The result for a `started` key (a subscriber leaving while it waits does not cancel it for the others)."""
-        return await asyncio.shield(self._values[key])
+        found = self._values[key]
+        return found.result() if found.done() else await asyncio.shield(found)
 
 
 class EventScopes:
