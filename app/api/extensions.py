@@ -30,7 +30,7 @@ class FreshLoaders(SchemaExtension):
     """Give each operation its own dataloaders (a websocket context lives for the whole connection)."""
 
     def on_operation(self) -> Iterator[None]:
-        with fresh_loaders(self.execution_context.context.services.clock):
+        with fresh_loaders():
             yield
 
 
