@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import gc
 
-# Allocations between young collections (CPython's default is 700), then how many young (middle) collections
-# before a middle (full) one is considered.
-YOUNG_THRESHOLD = 50_000
-MIDDLE_THRESHOLD = 20
+# Growth of live tracked objects between young collections (CPython's default is 700), then how many young
+# (middle) collections before a middle (full) one is considered.
+YOUNG_THRESHOLD = 500_000
+MIDDLE_THRESHOLD = 10
 FULL_THRESHOLD = 50
 
 
 def tune_for_long_lived_connections() -> None:
     """Let an event's garbage die young, and never rescan what startup built.
 
-    With CPython's defaults, the few objects an event creates per subscriber are promoted out of the young
-    generation while still in use, and the full collections they trigger walk every connection's objects: with
-    2,000 subscribers one event paid about 500 ms of collection (bench/fanout.py; README, fan-out). A young
-    generation of 50,000 lets that garbage die before any collection; `gc.freeze()` moves the modules, the schema
-    and the rest of startup out of every later collection.
+    CPython counts a young collection from the growth of live objects. While one event is being delivered, each
+    subscriber holds a few new objects (its wake-up, its await); with CPython's threshold of 700 an event for
+    thousands of subscribers set off young collections that promoted them, and the older collections that followed
+    walked every connection's objects: 120 to 600 ms of one event with 10,000 subscribers, even at 50,000
+    (bench/fanout.py; README, fan-out). At 500,000 an event for 10,000 subscribers runs without a collection, and
+    what it made is freed by reference counting once delivered. `gc.freeze()` moves the modules, the schema and
+    the rest of startup out of every later collection.
     """
     gc.collect()
     gc.freeze()
