@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from tortoise import Tortoise, connections
-from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate
 from tortoise.migrations.autodetector import MigrationAutodetector
 from tortoise.migrations.writer import MigrationWriter
@@ -33,7 +32,7 @@ def tortoise_config(settings: Settings) -> dict:
     if url.startswith("sqlite://") and not url.startswith("sqlite://:memory:"):
         Path(url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
     return {
-        "connections": {"default": _connection(url)},
+        "connections": {"default": url},
         "apps": {
             APP_LABEL: {
                 "models": MODEL_MODULES,
@@ -44,25 +43,6 @@ def tortoise_config(settings: Settings) -> dict:
         "use_tz": True,
         "timezone": "UTC",
     }
-
-
-def _connection(url: str) -> str | dict:
-    """The connection config of `url`: PostgreSQL (asyncpg) pools take back connections without a reset query."""
-    if not url.startswith(("postgres://", "postgresql://")):
-        return url
-    config = expand_db_url(url)
-    if config["engine"] == "tortoise.backends.asyncpg":
-        config["credentials"]["reset"] = _keep_session
-    return config
-
-
-async def _keep_session(connection: object) -> None:
-    """Hand a connection back to the pool as it is.
-
-    asyncpg's default reset costs a round trip on every release (unlock advisory locks, close cursors, unlisten,
-    reset settings): with one release per statement it doubled the round trips of every read (bench/fanout.py).
-    The app leaves none of those on a session; an open transaction is still rolled back by asyncpg itself.
-    """
 
 
 async def apply_migrations(settings: Settings) -> None:
