@@ -43,7 +43,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         print("Several workers need REDIS_URL (live updates cross workers) and PostgreSQL.", file=sys.stderr)
         return 2
     uvicorn.run(
-        "app.main:create_app",
+        "app.main:create_served_app",
         factory=True,
         host=args.host or settings.host,
         port=args.port or settings.port,

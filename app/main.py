@@ -19,6 +19,7 @@ from app.api.schema import build_schema
 from app.api.view import GraphQLView
 from app.body_limit import BodySizeLimit
 from app.container import Services, build_job_scheduler, build_services
+from app.garbage_collection import tune_for_long_lived_connections
 from app.logs import RequestIdMiddleware
 from app.payment_webhooks import stripe_webhook
 from app.settings import Settings, load_settings
@@ -88,4 +89,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         lifespan=lifespan,
     )
     app.state.services = services
+    return app
+
+
+def create_served_app() -> Starlette:
+    """The app as `serve` runs it in each worker process: built, then the garbage collector tuned for it."""
+    app = create_app()
+    tune_for_long_lived_connections()
     return app

@@ -3,6 +3,7 @@ bare Starlette websocket broadcast fed by the same Redis, measured in the same r
 
 Run: .venv/bin/python bench/fanout.py [--connections 10000] [--rate 200] [--seconds 10] [--clients 2]
 [--database postgres://postgres@127.0.0.1:5432/test] [--redis redis://127.0.0.1:6379] [--memory-only]
+[--no-memory-variants]
 It creates a scratch PostgreSQL database next to --database and drops it afterwards; every socket is on 127.0.0.1.
 Real websocket clients (the `websockets` library, graphql-transport-ws) run in --clients processes.
 Scenarios:
@@ -204,7 +205,7 @@ class Server:
         if kind == "app":
             command = [sys.executable, "-m", "app", "serve", "--port", str(self.port)]
         else:
-            target = "app.main:create_app" if kind == "uvicorn" else "bench.fanout:bare_app"
+            target = "app.main:create_served_app" if kind == "uvicorn" else "bench.fanout:bare_app"
             command = [sys.executable, "-m", "uvicorn", target, "--factory", "--port", str(self.port), "--ws", ws]
             command += ["--ws-per-message-deflate", str(deflate).lower(), "--log-level", "warning"]
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
@@ -472,7 +473,8 @@ async def run(args: argparse.Namespace) -> None:
                 (token, subscription("dossier_tracking.graphql", "DossierUpdated", code))
                 for token, _, _, code in citizens
             ]
-            await memory_variants(env, folder, own_plans[: args.memory_sample], args.clients)
+            if not args.no_memory_variants:
+                await memory_variants(env, folder, own_plans[: args.memory_sample], args.clients)
             if args.memory_only:
                 return
             app_server = Server("app", env, folder / "app.log")
@@ -512,6 +514,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--memory-sample", type=int, default=2_000)
     parser.add_argument("--memory-only", action="store_true")
+    parser.add_argument("--no-memory-variants", action="store_true", help="skip the uvicorn settings comparison")
     parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/test")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379")
     parser.add_argument("--logs", default="/tmp/fanout-bench")

@@ -26,10 +26,12 @@ from app.api.dossier_types import (
     status_label,
 )
 from app.api.errors import UserError, forbidden, returns_user_errors
-from app.api.event_scope import SharedExecution
+from app.api.event_scope import SharedExecution, variables_text
 from app.api.ids import database_id
+from app.api.loaders import Loaders
 from app.api.pagination import After, Connection, First, paginate_queryset
 from app.api.permissions import require_citizen, require_staff, require_staff_of, require_viewer
+from app.api.shared_delivery import sent_to_group_member
 from app.api.subscriptions import checked_messages, event_scope_of
 from app.catalogue.models import localised_name
 from app.dossiers import deadlines, models
@@ -260,15 +262,22 @@ class DossiersMutation:
         return RecordApologyPayload(apology=Apology.from_model(apology))
 
 
+_DOSSIER_PARENTS = ("procedure", "received_centre", "handling_centre")
+
+
 async def _updates(
     info: Info, authorize: Callable[[Info], Viewer], channel: str
 ) -> AsyncGenerator[DossierUpdate, None]:
-    """Each message on `channel` as the caller may see it: read once per event, checked in memory per caller."""
+    """Each message on `channel` as the caller may see it: read once per event, checked in memory per caller.
+
+    A caller whose group already has its answer under way is sent that answer directly (`sent_to_group_member`).
+    """
+    variables = variables_text(info.variable_values)
     async for message in checked_messages(info, authorize, channel):
         scope = event_scope_of(info, message)
-        dossier, event = await scope.once("dossier update", partial(_dossier_and_event, message))
+        dossier, event = await scope.once("dossier update", partial(_dossier_and_event, message, scope.loaders))
         rights = dossier_rights(info.context.viewer, dossier) if dossier is not None else None
-        if rights is not None:
+        if rights is not None and not await sent_to_group_member(info, SharedExecution(scope, rights), variables):
             yield DossierUpdate(
                 dossier=Dossier.from_model(dossier),
                 event=TimelineEvent.from_model(event) if event else None,
@@ -276,11 +285,24 @@ async def _updates(
             )
 
 
-async def _dossier_and_event(message: dict) -> tuple[models.Dossier | None, models.DossierEvent | None]:
-    """The dossier a message names, and its timeline event (None for changes other than a status change)."""
-    dossier = await models.Dossier.get_or_none(id=message["dossierId"])
+async def _dossier_and_event(
+    message: dict, loaders: Loaders
+) -> tuple[models.Dossier | None, models.DossierEvent | None]:
+    """The dossier a message names, and its timeline event (None for changes other than a status change).
+
+    The dossier comes with its procedure and centres in one query, handed to the event's `loaders`; the event
+    comes from the dossier's timeline as the loaders read it.
+    """
+    dossier = await models.Dossier.filter(id=message["dossierId"]).select_related(*_DOSSIER_PARENTS).first()
+    if dossier is not None:
+        loaders.procedure_by_id.prime(dossier.procedure_id, dossier.procedure)  # type: ignore[attr-defined]
+        for centre in (dossier.received_centre, dossier.handling_centre):
+            loaders.centre_by_id.prime(centre.id, centre)
     event_id = message["eventId"]
-    return dossier, await models.DossierEvent.get_or_none(id=event_id) if event_id and dossier else None
+    if not event_id or dossier is None:
+        return dossier, None
+    events = await loaders.events_by_dossier.load(dossier.id)  # the timeline's read too, when it is selected
+    return dossier, next((event for event in events if event.id == event_id), None)
 
 
 @strawberry.type

@@ -5,7 +5,8 @@ an `EventScope` for it; every other subscriber of the same message finds that sc
 - its dataloaders (the dossier's procedure, centres, timeline ... are read once per event, not per subscriber),
 - values loaded once with `EventScope.once` (the dossier and its event),
 - executed results: a payload that carries a `SharedExecution` is executed once per (operation, variables,
-  locale, rights class) and the same result is given to every subscriber of that group (`SharedEventExecutor`).
+  locale, rights class) and the same result is given to every subscriber of that group (`SharedEventExecutor`),
+  its data JSON-encoded once for them all (`SharedData`).
 Each subscriber's right to the event is still checked, in memory, before its payload is yielded.
 """
 
@@ -36,12 +37,20 @@ class EventScope:
     loaders: Loaders
     _values: dict[Hashable, asyncio.Future] = field(default_factory=dict)
 
+    def started(self, key: Hashable) -> bool:
+        """True once some subscriber asked for `key` (its value may still be under way)."""
+        return key in self._values
+
     async def once(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
         """`load()`'s result, run by the first subscriber that asks; the others await the same result."""
-        found = self._values.get(key)
-        if found is None:
-            found = self._values[key] = asyncio.ensure_future(load())
-        return await asyncio.shield(found)
+        if key not in self._values:
+            self._values[key] = asyncio.ensure_future(load())
+        return await self.value(key)
+
+    async def value(self, key: Hashable) -> Any:
+        """The result for a `started` key (a subscriber leaving while it waits does not cancel it for the others)."""
+        found = self._values[key]
+        return found.result() if found.done() else await asyncio.shield(found)
 
 
 class EventScopes:
@@ -74,8 +83,28 @@ class SharedExecution:
     rights_class: Hashable
 
 
-def _variables_key(variables: dict[str, Any]) -> str:
+class SharedData(dict):
+    """The data of a result shared by a group of subscribers, JSON-encoded once for all of them (see `encoded`)."""
+
+    __slots__ = ("_encoded",)
+
+    def encoded(self, encode: Callable[[object], str]) -> str:
+        """This data as `encode` writes it; computed by the first subscriber to send it (nobody changes it after)."""
+        try:
+            return self._encoded
+        except AttributeError:
+            self._encoded: str = encode(self)
+            return self._encoded
+
+
+def variables_text(variables: dict[str, Any]) -> str:
+    """The variables of an operation as a key: equal variables give equal texts."""
     return json.dumps(variables, sort_keys=True, default=str)
+
+
+def execution_key(operation: object, variables: str, locale: str | None, rights_class: Hashable) -> tuple:
+    """What a group of subscribers sharing one execution have in common (see `SharedExecution`)."""
+    return ("execution", id(operation), variables, locale, rights_class)
 
 
 class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -85,14 +114,20 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
     it for the others); the others await that task and get the same data.
     """
 
+    _variables_text: str | None = None  # of the subscription's variables, computed once and copied to each event
+
+    def build_per_event_executor(self, payload: Any) -> SharedEventExecutor:
+        if self._variables_text is None:
+            self._variables_text = variables_text(self.variable_values.coerced)
+        return super().build_per_event_executor(payload)  # type: ignore[return-value]
+
     def execute_operation(self, serially: bool | None = None) -> Any:
         shared = getattr(self.root_value, "shared", None)
         if not isinstance(shared, SharedExecution):
             return super().execute_operation(serially)
-        key = (
-            "execution",
-            id(self.operation),
-            _variables_key(self.variable_values.coerced),
+        key = execution_key(
+            self.operation,
+            self._variables_text or variables_text(self.variable_values.coerced),
             getattr(self.context_value, "locale", None),
             shared.rights_class,
         )
@@ -103,6 +138,8 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
             result = super(SharedEventExecutor, self).execute_operation(serially)
             if self.is_awaitable(result):
                 result = await result
+            if result.data is not None and not result.errors:
+                result = ExecutionResult(data=SharedData(result.data))
             return operation, result
 
         owner, result = await scope.once(key, execute)
@@ -110,4 +147,6 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
             result = super().execute_operation(serially)
             result = await result if self.is_awaitable(result) else result
             return result
-        return ExecutionResult(data=result.data, errors=list(result.errors) if result.errors else None)
+        if result.errors:
+            return ExecutionResult(data=result.data, errors=list(result.errors))
+        return ExecutionResult(data=result.data)

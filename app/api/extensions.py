@@ -8,6 +8,7 @@ from graphql import GraphQLError
 from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types.execution import StreamExecutionResult
 
 from app.api.errors import ApiErrorCode
 from app.api.loaders import fresh_loaders
@@ -29,7 +30,7 @@ class FreshLoaders(SchemaExtension):
     """Give each operation its own dataloaders (a websocket context lives for the whole connection)."""
 
     def on_operation(self) -> Iterator[None]:
-        with fresh_loaders(self.execution_context.context.services.clock):
+        with fresh_loaders():
             yield
 
 
@@ -66,6 +67,13 @@ class CodedErrors(MaskErrors):
         # Parse and validation errors are returned as they are, so code them in place.
         for error in self.execution_context.pre_execution_errors or ():
             self.anonymise_error(error)
+
+    def on_stream_result(self, result: StreamExecutionResult) -> Iterator[None]:
+        """Streamed results without errors (nearly every subscription update) pass without a masking pass."""
+        if any(getattr(result, part, None) for part in ("errors", "incremental", "completed")):
+            yield from super().on_stream_result(result)
+        else:
+            yield
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         if (error.extensions or {}).get("code"):

@@ -83,28 +83,40 @@ class Loaders:
         return [found[centre.id] for centre in keys]
 
 
-_operation_loaders: ContextVar[Loaders | None] = ContextVar("operation_loaders", default=None)
+@dataclass
+class _LoadersSlot:
+    """Where an operation keeps its loaders, made when first used (a subscription's resolvers may never need any).
+
+    One slot per operation, shared by the tasks its resolvers run in, so they all batch into the same loaders.
+    """
+
+    loaders: Loaders | None = None
+
+
+_operation_loaders: ContextVar[_LoadersSlot | None] = ContextVar("operation_loaders", default=None)
 
 
 def current_loaders(clock: Clock) -> Loaders:
     """The loaders of the running operation (each websocket operation runs in its own task)."""
-    loaders = _operation_loaders.get()
-    if loaders is None:
-        loaders = Loaders(clock)
-        _operation_loaders.set(loaders)
-    return loaders
+    slot = _operation_loaders.get()
+    if slot is None:
+        slot = _LoadersSlot()
+        _operation_loaders.set(slot)
+    if slot.loaders is None:
+        slot.loaders = Loaders(clock)
+    return slot.loaders
 
 
 def use_loaders(loaders: Loaders) -> None:
     """Make `loaders` the current operation's, e.g. those an event shares with its subscribers (see event_scope)."""
-    _operation_loaders.set(loaders)
+    _operation_loaders.set(_LoadersSlot(loaders))
 
 
 @contextmanager
-def fresh_loaders(clock: Clock) -> Iterator[Loaders]:
-    """New loaders for the enclosed work: an operation, or one subscription update."""
-    token = _operation_loaders.set(Loaders(clock))
+def fresh_loaders() -> Iterator[None]:
+    """New loaders for the enclosed work (an operation), made when it first needs them."""
+    token = _operation_loaders.set(_LoadersSlot())
     try:
-        yield _operation_loaders.get()
+        yield
     finally:
         _operation_loaders.reset(token)

@@ -13,7 +13,8 @@ from strawberry.types.unset import UnsetType
 
 from app.api.context import Context, preferred_locale
 from app.api.errors import ApiError
-from app.api.event_scope import EventScopes
+from app.api.event_scope import EventScopes, SharedData
+from app.api.shared_delivery import SharedDeliveryHandler
 from app.container import Services
 
 MAX_SUBSCRIPTIONS_PER_CONNECTION = 20
@@ -22,6 +23,8 @@ AUTHORIZATION_KEYS = ("Authorization", "authorization")
 
 class GraphQLView(GraphQL[Context, None]):
     """GraphQL over HTTP (POST and GET) and over websockets with the graphql-transport-ws protocol only."""
+
+    graphql_transport_ws_handler_class = SharedDeliveryHandler
 
     def __init__(self, schema, services: Services) -> None:
         settings = services.settings
@@ -42,6 +45,15 @@ class GraphQLView(GraphQL[Context, None]):
             return super().decode_json(data)
         except RecursionError:
             raise HTTPException(400, "Unable to parse request body as JSON: nested too deeply") from None
+
+    def encode_json(self, data: object) -> str | bytes:
+        """A `next` message carrying shared data splices that data's one encoding behind the operation's id."""
+        if isinstance(data, dict) and data.get("type") == "next" and len(data) == 3:
+            payload = data.get("payload")
+            if isinstance(payload, dict) and len(payload) == 1 and isinstance(payload.get("data"), SharedData):
+                shared = payload["data"].encoded(super().encode_json)
+                return f'{{"id":{super().encode_json(data["id"])},"type":"next","payload":{{"data":{shared}}}}}'
+        return super().encode_json(data)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket | None) -> Context:
         context = Context(

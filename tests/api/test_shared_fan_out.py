@@ -60,7 +60,9 @@ UPDATE = """mutation($code: String!, $status: DossierStatus!) {
   updateDossierStatus(input: {code: $code, status: $status}) { errors { code } } }"""
 
 
-async def subscribe(stack: AsyncExitStack, app, token: str, operation: Operation, variables: dict, locale=None):
+async def subscribe(
+    stack: AsyncExitStack, app, token: str, operation: Operation, variables: dict, locale=None, operation_id="s1"
+):
     """A signed-in websocket (in `locale` when given) with one subscription started."""
     if not hasattr(stack, "client"):
         transport = await stack.enter_async_context(ASGIWebSocketTransport(app))
@@ -70,7 +72,7 @@ async def subscribe(stack: AsyncExitStack, app, token: str, operation: Operation
     await ws.send_json({"type": "connection_init", "payload": init})
     assert (await ws.receive_json(timeout=5))["type"] == "connection_ack"
     payload = {"query": operation.document, "variables": variables, "operationName": operation.name}
-    await ws.send_json({"id": "s1", "type": "subscribe", "payload": payload})
+    await ws.send_json({"id": operation_id, "type": "subscribe", "payload": payload})
     return ws
 
 
@@ -95,8 +97,8 @@ async def test_shared_answers_equal_each_subscribers_own_read(app, gql, cast, ci
     ]
     async with AsyncExitStack() as stack:
         sockets = [
-            await subscribe(stack, app, token, selection.subscription, {"code": code}, locale)
-            for token, locale, selection in subscribers
+            await subscribe(stack, app, token, selection.subscription, {"code": code}, locale, f"op-{n}")
+            for n, (token, locale, selection) in enumerate(subscribers)
         ]
         refused = await subscribe(stack, app, outsider, STAFF.subscription, {"code": code})
         assert (await refused.receive_json(timeout=2))["payload"]["errors"][0]["extensions"]["code"] == "FORBIDDEN"
@@ -104,10 +106,10 @@ async def test_shared_answers_equal_each_subscribers_own_read(app, gql, cast, ci
         changed = await gql(UPDATE, {"code": code, "status": "RECEIVED"}, token=handling)
         assert changed["data"]["updateDossierStatus"]["errors"] == []
         received = [await ws.receive_json(timeout=2) for ws in sockets]
-    for (token, locale, selection), message in zip(subscribers, received, strict=True):
+    for n, ((token, locale, selection), message) in enumerate(zip(subscribers, received, strict=True)):
         own_read = await read(gql, selection.query, {"code": code}, token, locale)
         assert own_read["data"]["dossier"]["status"] == "RECEIVED"
-        assert message["type"] == "next" and "errors" not in message["payload"]
+        assert message["type"] == "next" and message["id"] == f"op-{n}" and "errors" not in message["payload"]
         assert message["payload"]["data"]["dossierUpdated"]["dossier"] == own_read["data"]["dossier"]
     labels = {message["payload"]["data"]["dossierUpdated"]["dossier"]["statusLabel"] for message in received}
     assert len(labels) == 2  # Vietnamese and English: subscribers in different languages never share
