@@ -13,7 +13,11 @@ from datetime import datetime
 import pytest
 import time_machine
 
+from app.working_days import LOCAL_TZ
+
 VARIABLE = "TEST_CLOCK_START"
+# A Wednesday morning in Vietnam: a working day, office hours, outside quiet hours, and the UTC day is the local day.
+WEEKDAY_MORNING = datetime(2026, 11, 25, 10, 0, tzinfo=LOCAL_TZ)
 
 
 def suite_start() -> datetime | None:
@@ -33,6 +37,12 @@ def pytest_configure(config: pytest.Config) -> None:
         traveller = time_machine.travel(start, tick=True)
         traveller.start()
         config.add_cleanup(traveller.stop)
+
+
+@pytest.fixture
+def weekday_morning(time_machine) -> None:
+    """Run the test from `WEEKDAY_MORNING` on (the clock keeps ticking), for tests about working hours and pushes."""
+    time_machine.move_to(WEEKDAY_MORNING, tick=True)
 
 
 def pytest_report_header(config: pytest.Config) -> str:

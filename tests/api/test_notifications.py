@@ -10,7 +10,6 @@ import pytest
 from app.accounts.models import StaffRole
 from app.dossiers.models import ActorKind, DossierStatus
 from app.dossiers.services import Actor
-from app.working_days import LOCAL_TZ
 from notifications.models import Device
 from notifications.sweep import Sweep
 from tests.api.test_dossier_subscriptions import open_subscription
@@ -30,13 +29,7 @@ PREFERENCES = """mutation($muted: [NotificationCategory!], $start: String, $end:
     preferences { mutedCategories quietHoursStart quietHoursEnd } errors { code field } } }"""
 STATS = """query($day: Date!) { notificationStats(from: $day, to: $day) { sent skipped pendingNow overdueNow } }"""
 RECEIVED = "subscription { notificationReceived { kind title deepLink } }"
-# A Wednesday morning in Vietnam: pushes go out at once (no quiet hours), and the UTC day is the local day.
-OFFICE_HOURS = datetime(2026, 11, 25, 10, 0, tzinfo=LOCAL_TZ)
-
-
-@pytest.fixture(autouse=True)
-def office_hours(time_machine) -> None:
-    time_machine.move_to(OFFICE_HOURS, tick=True)
+pytestmark = pytest.mark.usefixtures("weekday_morning")  # pushes go out at once, the UTC day is the local day
 
 
 async def _deliver(app, cast, dossier, *statuses: DossierStatus) -> None:

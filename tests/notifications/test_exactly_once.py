@@ -55,10 +55,7 @@ async def test_two_racing_workers_one_killed_mid_batch_deliver_each_reminder_exa
             fcm.resume()
             await _wait_until_all_final()
         finally:
-            for worker in workers:
-                if worker.poll() is None:
-                    worker.terminate()
-                    worker.wait(10)
+            _stop(workers)
         counts = fcm.counts
 
     assert sorted(counts) == sorted(reminder_ids)
@@ -139,10 +136,7 @@ async def test_a_worker_killed_between_a_batch_answered_and_its_record_leaves_on
             workers.append(start_worker(env, tmp_path / "survivor.log"))
             await _wait_until_all_final()
         finally:
-            for worker in workers:
-                if worker.poll() is None:
-                    worker.terminate()
-                    worker.wait(10)
+            _stop(workers)
         counts = fcm.counts
 
     unconfirmed = {str(i) for i in await Reminder.filter(state=ReminderState.FAILED).values_list("id", flat=True)}
@@ -150,3 +144,11 @@ async def test_a_worker_killed_between_a_batch_answered_and_its_record_leaves_on
     assert sorted(counts) == sorted(reminder_ids)
     assert set(counts.values()) == {1}, {k: v for k, v in counts.items() if v != 1}
     assert await Reminder.filter(state=ReminderState.SENT).count() == len(reminder_ids) - BATCH
+
+
+def _stop(workers: list) -> None:
+    """Terminate the workers still running."""
+    for worker in workers:
+        if worker.poll() is None:
+            worker.terminate()
+            worker.wait(10)

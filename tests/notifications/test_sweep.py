@@ -31,6 +31,8 @@ from tests.fakes.push import RecordingPushSender
 from tests.fakes.sms import RecordingSmsSender
 from tests.fakes.sms_gateway import TOKEN, sms_gateway
 
+pytestmark = pytest.mark.usefixtures("weekday_morning")  # due times, working days and quiet hours from a known moment
+
 
 @pytest.fixture
 def push() -> RecordingPushSender:
