@@ -155,6 +155,31 @@ def cmd_create_staff(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_procedures(settings: Settings, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from app.catalogue.importer import import_procedures, read_portal_file
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"No such file: {path}", file=sys.stderr)
+        return 2
+    outcome = {}
+
+    async def work() -> None:
+        report = await import_procedures(read_portal_file(path), system_clock(), complete=not args.partial)
+        for title, codes in (("Added", report.added), ("Changed", report.changed), ("Withdrawn", report.withdrawn)):
+            if codes:
+                print(f"{title} ({len(codes)}): {', '.join(codes)}")
+        for rejection in report.rejected:
+            print(f"Rejected line {rejection.line}: {rejection.reason}")
+        print(f"Import done: {report.summary()}.")
+        outcome["rejected"] = bool(report.rejected)
+
+    asyncio.run(_with_orm(settings, work))
+    return 1 if outcome["rejected"] else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m app", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -182,6 +207,15 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--dossiers", type=int, default=500000, help="Dossiers (with timelines) to add.")
     seed.add_argument("--random-seed", type=int, default=2026)
     seed.set_defaults(run=cmd_seed)
+
+    catalogue = commands.add_parser(
+        "import-procedures", help="Import procedures in the national portal's format (README, Catalogue import)."
+    )
+    catalogue.add_argument("file", help="A .jsonl file (one record a line) or a .json LayThuTuc answer.")
+    catalogue.add_argument(
+        "--partial", action="store_true", help="Only some procedures: do not withdraw the ones the file omits."
+    )
+    catalogue.set_defaults(run=cmd_import_procedures)
 
     export = commands.add_parser("export-schema", help="Write schema.graphql from the code.")
     export.add_argument("--check", action="store_true", help="Only fail when schema.graphql is stale.")

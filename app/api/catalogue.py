@@ -16,7 +16,14 @@ from app.api.pagination import After, Connection, First, build_connection, page_
 from app.catalogue import models
 from app.catalogue.forms import FormField
 from app.catalogue.models import CentreKind, ProcedureLevel, localised_name
-from app.catalogue.search import MAX_SEARCH_WORDS, TooManySearchWords, ranked_procedure_ids, search_words
+from app.catalogue.search import (
+    MAX_SEARCH_WORDS,
+    TooManySearchWords,
+    document_name,
+    published_procedures,
+    ranked_procedure_ids,
+    search_words,
+)
 from app.vietnamese import fold
 
 WEEKDAY_NAMES = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
@@ -154,7 +161,7 @@ class Procedure(relay.Node):
             borderless=procedure.borderless,
             fee_vnd=procedure.fee_vnd,
             processing_days=procedure.processing_days,
-            required_documents=list(procedure.required_documents),
+            required_documents=[document_name(doc) for doc in procedure.required_documents],
             form=[FormField.from_json(field) for field in procedure.form_fields],
         )
 
@@ -221,7 +228,7 @@ class CatalogueQuery:
         first: First = None,
         after: After = None,
     ) -> Connection[Procedure]:
-        queryset = models.Procedure.all()
+        queryset = published_procedures()
         if sector is not None:
             queryset = queryset.filter(sector=sector)
         if borderless is not None:
@@ -248,7 +255,9 @@ class CatalogueQuery:
         description="Sectors of the catalogue with their procedure counts, alphabetical (ignoring accents)."
     )
     async def sectors(self) -> list[Sector]:
-        rows = await models.Procedure.annotate(count=Count("id")).group_by("sector").values_list("sector", "count")
+        rows = (
+            await published_procedures().annotate(count=Count("id")).group_by("sector").values_list("sector", "count")
+        )
         return [Sector(name=name, procedure_count=count) for name, count in sorted(rows, key=lambda r: fold(r[0]))]
 
     @strawberry.field(description="Service centres ordered by name, optionally of one kind or in one map area.")

@@ -10,9 +10,9 @@ from typing import TypeVar
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from app.catalogue.forms import APPLICANT_FIELDS, BIRTH_FIELDS
-from app.catalogue.models import Centre, CentreKind, Procedure, ProcedureLevel
-from app.catalogue.search import procedure_search_text
+from app.catalogue.importer import import_procedures
+from app.catalogue.models import Centre, CentreKind
+from app.clock import Clock, system_clock
 from app.vietnamese import fold
 
 M = TypeVar("M", bound=Model)
@@ -21,22 +21,13 @@ AFTERNOON = ["13:30", "17:00"]
 WEEKDAYS = {str(day): [MORNING, AFTERNOON] for day in range(5)}
 # Estimates for the demo: the provincial centre also opens on Saturday mornings and has more counters.
 OPENING_HOURS = {CentreKind.PROVINCE: {**WEEKDAYS, "5": [["08:00", "11:30"]]}}
+LEVEL_NAMES = {"commune": "Cấp Xã", "provincial": "Cấp Tỉnh"}
 COUNTERS = {CentreKind.PROVINCE: 20, CentreKind.WARD: 4, CentreKind.COMMUNE: 3, CentreKind.SPECIAL_ZONE: 3}
 
 
 def _rows(name: str) -> list[dict[str, str]]:
     text = resources.files("app.catalogue").joinpath("data", name).read_text(encoding="utf-8")
     return list(csv.DictReader(io.StringIO(text)))
-
-
-def _optional_int(value: str) -> int | None:
-    """A blank cell means unknown, never zero."""
-    return int(value) if value.strip() else None
-
-
-def form_for(name_vi: str) -> list:
-    """The applicant's questions, plus the child's for birth registrations."""
-    return APPLICANT_FIELDS + (BIRTH_FIELDS if "khai sinh" in name_vi else [])
 
 
 async def _upsert_by_code(model: type[M], rows: dict[str, dict]) -> int:
@@ -67,18 +58,24 @@ def _centre_values(row: dict[str, str]) -> dict:
     }
 
 
-def _procedure_values(row: dict[str, str]) -> dict:
+def portal_record(row: dict[str, str]) -> dict:
+    """A demo CSV row as the national portal publishes a procedure, for the same importer as the real catalogue."""
+    fee = row["fee_vnd"].strip()
+    days = row["processing_days"].strip()
+    timing: dict = {"THOIGIANGIAIQUYET": int(days) if days else None, "DONVITINH": "Ngày làm việc" if days else ""}
+    if fee:
+        timing["PHILEPHI"] = [{"MAPHILEPHI": "", "SOTIEN": int(fee), "DONVI": "Đồng", "MOTA": ""}]
+    documents = [{"TENGIAYTO": name.strip()} for name in row["required_documents"].split(";") if name.strip()]
     return {
-        "name_vi": row["name_vi"],
-        "name_en": row["name_en"],
-        "sector": row["sector"],
-        "level": ProcedureLevel(row["level"]),
-        "fee_vnd": _optional_int(row["fee_vnd"]),
-        "processing_days": _optional_int(row["processing_days"]),
-        "borderless": row["borderless"] == "true",
-        "required_documents": [d.strip() for d in row["required_documents"].split(";") if d.strip()],
-        "search_text": procedure_search_text(row["code"], row["name_vi"], row["name_en"], row["sector"]),
-        "form_fields": [field.as_json() for field in form_for(row["name_vi"])],
+        "MATTHC": row["code"],
+        "TENTTHC": row["name_vi"],
+        "TENTTHC_EN": row["name_en"],
+        "LINHVUCTHUCHIEN": [{"MALINHVUC": "", "TENLINHVUC": row["sector"]}],
+        "CAPTHUCHIEN": LEVEL_NAMES[row["level"]],
+        "CACHTHUCTHUCHIEN": [{"KENH": 1, "THOIGIAN": [timing] if days or fee else []}],
+        "THANHPHANHOSO": [{"TRUONGHOP": "", "GIAYTO": documents}],
+        "PHIDIAGIOI": row["borderless"] == "true",
+        "TRANGTHAI": 1,
     }
 
 
@@ -88,7 +85,11 @@ async def load_centres() -> int:
     return await _upsert_by_code(Centre, {row["code"]: _centre_values(row) for row in rows})
 
 
-async def load_procedures() -> int:
-    """Insert or update the real procedures with national codes; returns how many."""
+async def load_procedures(clock: Clock = system_clock) -> int:
+    """Insert or update the real procedures with national codes through the catalogue importer; returns how many."""
     rows = _rows("procedures_sample.csv")
-    return await _upsert_by_code(Procedure, {row["code"]: _procedure_values(row) for row in rows})
+    records = ((line, portal_record(row)) for line, row in enumerate(rows, start=2))
+    report = await import_procedures(records, clock(), complete=False)
+    if report.rejected:
+        raise ValueError(f"demo procedures rejected: {report.rejected}")
+    return len(rows)

@@ -63,11 +63,18 @@ class Procedure(Model):
     name_vi = fields.CharField(max_length=500)
     name_en = fields.CharField(max_length=500, default="")
     sector = fields.CharField(max_length=200, db_index=True)
+    sector_code = fields.CharField(max_length=32, default="", description="National sector code (MALINHVUC)")
+    agency = fields.CharField(max_length=500, default="", description="Deciding agencies, as the portal names them")
     level = fields.CharEnumField(ProcedureLevel, max_length=16, db_index=True)
     fee_vnd = fields.BigIntField(null=True, description="Fee in dong, NULL when unknown (never read as free)")
     processing_days = fields.SmallIntField(null=True, description="Statutory working days, NULL when unknown")
+    fees = fields.JSONField(default=list, description="Every fee the portal lists, per channel, in dong")
     borderless = fields.BooleanField(default=False, db_index=True)
     required_documents = fields.JSONField(default=list)
+    forms = fields.JSONField(default=list, description="Form templates to fill in: name and address")
+    withdrawn_at = fields.DatetimeField(
+        null=True, description="When the national catalogue stopped publishing it (hidden from search)"
+    )
     form_fields = fields.JSONField(default=list, description="Questions of the online form (see catalogue.forms)")
     search_text = fields.TextField(description="Folded code, names and sector, for accent-insensitive search")
     created_at = fields.DatetimeField(auto_now_add=True)

@@ -94,7 +94,7 @@ class DossierService:
 
     async def submit(self, citizen_id: int, procedure_code: str, centre_id: int, answers: object) -> Dossier:
         """File a dossier online: it waits in RECEIVING for intake by the centre."""
-        procedure = await Procedure.get_or_none(code=procedure_code.strip())
+        procedure = await Procedure.get_or_none(code=procedure_code.strip(), withdrawn_at__isnull=True)
         if procedure is None:
             raise DomainError(ErrorCode.PROCEDURE_NOT_FOUND, "procedureCode")
         centre = await Centre.get_or_none(id=centre_id)

@@ -1,4 +1,5 @@
-"""Loading the real centres and procedures from the CSV files into the database."""
+"""Loading the real centres and procedures from the CSV files into the database (procedures through the
+national-format importer)."""
 
 from __future__ import annotations
 
@@ -61,16 +62,28 @@ async def test_a_blank_fee_or_processing_time_is_stored_as_unknown_never_zero(ca
     assert await Procedure.filter(fee_vnd=0).count() == sum(row["fee_vnd"] == "0" for row in PROCEDURE_ROWS)
 
 
-async def test_required_documents_are_split_into_a_list(catalogue):
+async def test_required_documents_are_split_into_structured_entries(catalogue):
     birth = await Procedure.get(code="1.001193")
-    assert birth.required_documents[0] == "Tờ khai đăng ký khai sinh"
+    assert birth.required_documents[0] == {
+        "key": "to-khai-dang-ky-khai-sinh",
+        "name_vi": "Tờ khai đăng ký khai sinh",
+        "name_en": None,
+        "mandatory": True,
+        "accepted_types": ["application/pdf", "image/jpeg", "image/png", "image/heic"],
+        "max_bytes": 10 * 1024 * 1024,
+        "reusable_kind": None,
+    }
     assert len(birth.required_documents) > 1
     for procedure in await Procedure.all():
-        assert procedure.required_documents, procedure.code
-        assert all(doc and doc == doc.strip() and ";" not in doc for doc in procedure.required_documents)
+        names = [doc["name_vi"] for doc in procedure.required_documents]
+        assert names, procedure.code
+        assert all(name and name == name.strip() and ";" not in name for name in names)
+        assert len({doc["key"] for doc in procedure.required_documents}) == len(names), procedure.code
     # A comma inside one document does not split it.
     poor = await Procedure.get(code="1.011606")
-    assert poor.required_documents == ["Giấy đề nghị rà soát hộ nghèo, hộ cận nghèo (theo mẫu)"]
+    assert [doc["name_vi"] for doc in poor.required_documents] == [
+        "Giấy đề nghị rà soát hộ nghèo, hộ cận nghèo (theo mẫu)"
+    ]
 
 
 async def test_search_text_is_folded_and_holds_code_names_and_sector(catalogue):

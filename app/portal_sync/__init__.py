@@ -1,0 +1,1 @@
+"""Pushing dossiers and their progress to the national public service portal through an outbox."""
