@@ -20,6 +20,8 @@ from app.dossiers import digest as staff_digest
 from app.dossiers import reminder_kinds as dossier_reminder_kinds
 from app.dossiers.services import DossierService
 from app.events import EventBus, build_event_bus
+from app.portal_sync.reconciliation import RECONCILE_AT as PORTAL_RECONCILE_AT
+from app.portal_sync.wiring import PortalSync, build_portal_sync
 from app.rate_limits.database_storage import DatabaseStorage
 from app.rate_limits.limiter import Limit, RateLimiter
 from app.rate_limits.redis_storage import redis_storage
@@ -70,6 +72,7 @@ class Services:
     push: PushSender
     sweep: Sweep
     payments: PaymentService
+    portal_sync: PortalSync
 
 
 def build_services(
@@ -87,8 +90,14 @@ def build_services(
         )
     bus = build_event_bus(settings.redis_url)
     rate_limiter = build_rate_limiter(settings, clock)
+    worker_id = f"{socket.gethostname()}:{os.getpid()}"
+    portal_sync = build_portal_sync(settings, clock, worker_id)
     dossiers = DossierService(
-        bus, rate_limiter, Limit.parse("tracking:failed-lookups", settings.tracking_failures_per_code), clock
+        bus,
+        rate_limiter,
+        Limit.parse("tracking:failed-lookups", settings.tracking_failures_per_code),
+        clock,
+        portal=portal_sync.writer,
     )
     push = push or build_push_sender(settings.firebase_credentials, settings.fcm_api_base)
     return Services(
@@ -109,13 +118,14 @@ def build_services(
             push,
             sms,
             bus,
-            worker_id=f"{socket.gethostname()}:{os.getpid()}",
+            worker_id=worker_id,
             batch_size=settings.reminder_batch_size,
             lanes=settings.reminder_lanes,
             lease=timedelta(seconds=settings.reminder_claim_seconds),
             clock=clock,
         ),
         payments=build_payment_service(settings, dossiers, clock),
+        portal_sync=portal_sync,
     )
 
 
@@ -137,7 +147,7 @@ def build_geocoder(settings: Settings) -> GeocoderChain:
 
 def build_job_scheduler(services: Services) -> AsyncIOScheduler:
     """The scheduler of the one process that runs jobs: reminders (sweep, pruning), the staff digest, payment
-    reconciliation."""
+    reconciliation, and (when configured) delivery to the national portal and its nightly reconciliation."""
 
     async def reconcile() -> None:
         await reconcile_payments(services.payments)
@@ -145,10 +155,10 @@ def build_job_scheduler(services: Services) -> AsyncIOScheduler:
     async def digest() -> None:
         await staff_digest.send_staff_digests(services.clock)
 
-    return build_scheduler(
-        services.sweep,
-        services.settings.reminder_sweep_seconds,
-        {"payment-reconciliation": (reconcile, RECONCILIATION_INTERVAL)},
-        {"staff-digest": (digest, staff_digest.DIGEST_AT)},
-        services.clock,
-    )
+    every: dict = {"payment-reconciliation": (reconcile, RECONCILIATION_INTERVAL)}
+    at: dict = {"staff-digest": (digest, staff_digest.DIGEST_AT)}
+    portal = services.portal_sync
+    if portal.delivery is not None:
+        every["portal-sync"] = (portal.delivery.run, timedelta(seconds=services.settings.portal_sync_seconds))
+        at["portal-reconciliation"] = (portal.reconcile, PORTAL_RECONCILE_AT)
+    return build_scheduler(services.sweep, services.settings.reminder_sweep_seconds, every, at, services.clock)

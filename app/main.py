@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 if scheduler.running:
                     scheduler.shutdown(wait=False)
                 await services.push.close()
+                await services.portal_sync.close()
                 await services.bus.stop()
                 await services.rate_limiter.close()
 

@@ -71,6 +71,21 @@ class Settings:
     stripe_publishable_key: str = ""
     stripe_webhook_secret: str = ""
     stripe_api_base: str = ""
+    # The national portal's adapter (app/portal_sync): sync is off unless URL, username and unit code are set.
+    portal_sync_url: str = ""
+    portal_auth_path: str = "/auth"
+    portal_integration_path: str = "/integration"
+    portal_share_path: str = "/share"
+    portal_username: str = ""
+    portal_password: str = ""
+    portal_unit_code: str = ""
+    portal_sync_seconds: int = 2
+    portal_sync_batch_size: int = 50
+    portal_sync_claim_seconds: int = 60
+    portal_sync_timeout_seconds: int = 15
+    portal_sync_retry_seconds: int = 10
+    portal_sync_max_retry_seconds: int = 3600
+    portal_reconcile_days: int = 7
     # Rate limits shared by every worker (app/rate_limits): `limits` notation, several rates joined by ";".
     trusted_proxies: str = "127.0.0.1"
     sign_in_codes_per_ip: str = "10/minute;60/hour"
@@ -100,6 +115,11 @@ class Settings:
         return self.database_url.startswith("sqlite")
 
     @property
+    def portal_sync_enabled(self) -> bool:
+        """Dossiers are pushed to the national portal only when it is configured."""
+        return bool(self.portal_sync_url and self.portal_username and self.portal_unit_code)
+
+    @property
     def scheduler_in_process(self) -> bool:
         """`serve` runs the reminder scheduler itself only in the embedded single-process default."""
         embedded = self.uses_sqlite and not self.redis_url
@@ -124,6 +144,10 @@ class Settings:
             for name in ("stripe_secret_key", "stripe_publishable_key", "stripe_webhook_secret"):
                 if not getattr(self, name):
                     problems.append(f"{name.upper()} is required: fees are collected through Stripe")
+        if self.portal_sync_url and not (self.portal_username and self.portal_password and self.portal_unit_code):
+            problems.append("PORTAL_SYNC_URL needs PORTAL_USERNAME, PORTAL_PASSWORD and PORTAL_UNIT_CODE")
+        if not 1 <= self.portal_sync_batch_size <= 500:
+            problems.append("PORTAL_SYNC_BATCH_SIZE must be 1 to 500")
         if not 1 <= self.reminder_batch_size <= 100:
             problems.append("REMINDER_BATCH_SIZE must be 1 to 100 (at most one HTTP connection pool in flight)")
         if not 1 <= self.reminder_lanes <= 8:

@@ -33,6 +33,7 @@ async def run_worker(settings: Settings) -> None:
         scheduler.shutdown(wait=False)
         await services.sweep.idle()
         await services.push.close()
+        await services.portal_sync.close()
         await services.bus.stop()
         await services.rate_limiter.close()
         await Tortoise.close_connections()

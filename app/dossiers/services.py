@@ -25,6 +25,7 @@ from app.dossiers.lifecycle import FINISHED, may_transition
 from app.dossiers.models import ActorKind, Apology, Dossier, DossierEvent, DossierStatus, SupplementRequest
 from app.errors import DomainError, ErrorCode
 from app.events import EventBus
+from app.portal_sync.outbox import PortalOutboxWriter
 from app.rate_limits.limiter import Limit, RateLimiter
 from app.working_days import add_working_time, due_at, working_start, working_time_between
 
@@ -67,8 +68,16 @@ def _checked_items(items: list[str], field: str) -> list[str]:
 class DossierService:
     """The only way dossiers change."""
 
-    def __init__(self, bus: EventBus, limiter: RateLimiter, failed_lookups: Limit, clock: Clock = system_clock) -> None:
+    def __init__(
+        self,
+        bus: EventBus,
+        limiter: RateLimiter,
+        failed_lookups: Limit,
+        clock: Clock = system_clock,
+        portal: PortalOutboxWriter | None = None,
+    ) -> None:
         self._bus = bus
+        self._portal = portal or PortalOutboxWriter(enabled=False)
         self._limiter = limiter
         self._failed_lookups = failed_lookups
         self._clock = clock
@@ -127,6 +136,7 @@ class DossierService:
                     event = await self._record(
                         dossier.id, None, DossierStatus.RECEIVING, Actor(ActorKind.CITIZEN, citizen_id), "", now
                     )
+                    await self._portal.dossier_changed(dossier.id, event)  # the national portal hears of it
                 break
             except IntegrityError:
                 continue  # a code collision: draw another
@@ -230,6 +240,7 @@ class DossierService:
             if not await Dossier.filter(id=dossier.id, version=dossier.version).update(**changes):
                 raise DomainError(ErrorCode.DOSSIER_CHANGED, "code")
             event = await self._record(dossier.id, dossier.status, target, actor, note, now)
+            await self._portal.dossier_changed(dossier.id, event)  # the national portal hears of it
             if also is not None:
                 await also(now)
             await reminders.schedule_for(dossier, event, now)
