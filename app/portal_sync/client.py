@@ -7,6 +7,7 @@ header (our choice, README) so that a resend after a lost answer has no second e
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -53,6 +54,7 @@ class PortalClient:
         self._endpoints = endpoints
         self._http = httpx.AsyncClient(base_url=endpoints.base_url, timeout=timeout_seconds, transport=transport)
         self._session = ""
+        self._signing_in = asyncio.Lock()
 
     async def close(self) -> None:
         await self._http.aclose()
@@ -73,8 +75,9 @@ class PortalClient:
         self, path: str, body: dict, headers: dict[str, str], signed_in_again: bool = False
     ) -> PortalAnswer:
         try:
-            if not self._session:
-                await self._sign_in()
+            async with self._signing_in:  # concurrent sends share one sign-in
+                if not self._session:
+                    await self._sign_in()
             payload = {"session": self._session, "madonvi": self._endpoints.unit_code, **body}
             response = await self._http.post(path, json=payload, headers=headers)
         except (httpx.HTTPError, PortalUnavailable) as error:
