@@ -73,6 +73,7 @@ class ErrorCode(StrEnum):
     INVALID_RESPONSE = "INVALID_RESPONSE"
     INVALID_PERIOD = "INVALID_PERIOD"
     INVALID_FORECAST_DAYS = "INVALID_FORECAST_DAYS"
+    PORTAL_RECORD_NOT_PARKED = "PORTAL_RECORD_NOT_PARKED"
 
 
 MESSAGES: dict[ErrorCode, dict[str, str]] = {
@@ -335,6 +336,10 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
     ErrorCode.INVALID_FORECAST_DAYS: {
         "vi": "Số ngày dự báo phải từ 1 đến {max_days}.",
         "en": "Forecast days must be 1 to {max_days}.",
+    },
+    ErrorCode.PORTAL_RECORD_NOT_PARKED: {
+        "vi": "Bản ghi đồng bộ này không ở trạng thái chờ xử lý lại (không tồn tại hoặc đã được gửi lại).",
+        "en": "This sync record is not parked (unknown, or already sent again).",
     },
 }
 
