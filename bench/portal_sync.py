@@ -98,9 +98,8 @@ async def run(count: int, rounds: int, url: str) -> None:
             if not await Centre.exists():
                 await load_centres()
                 await load_procedures()
-            print(
-                f"{count} dossiers x 3 changes (6 requests each), batch {settings.portal_sync_batch_size}, {rounds} rounds"
-            )
+            batch = settings.portal_sync_batch_size
+            print(f"{count} dossiers x 3 changes (6 requests each), batch {batch}, {rounds} rounds")
             print("| round | outbox changes/s | outbox requests/s | bare requests/s | ratio |")
             print("|---|---|---|---|---|")
             for n in range(rounds):

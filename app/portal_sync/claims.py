@@ -54,8 +54,13 @@ def _mine(row: PortalOutbox):
     return PortalOutbox.filter(id=row.id, claimed_by=row.claimed_by, state=OutboxState.CLAIMED)
 
 
-async def mark_delivered(row: PortalOutbox, now: datetime) -> None:
-    await _mine(row).update(state=OutboxState.DELIVERED, delivered_at=now, claimed_until=None, last_error="")
+async def mark_delivered(rows: list[PortalOutbox], now: datetime) -> None:
+    """Record these claimed rows delivered, in one statement (a claim that ran out is another worker's now)."""
+    if rows:
+        mine = PortalOutbox.filter(
+            id__in=[row.id for row in rows], claimed_by__in={row.claimed_by for row in rows}, state=OutboxState.CLAIMED
+        )
+        await mine.update(state=OutboxState.DELIVERED, delivered_at=now, claimed_until=None, last_error="")
 
 
 async def retry_later(row: PortalOutbox, error: str, at: datetime) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from app.clock import Clock
 from app.portal_sync import claims
-from app.portal_sync.client import Outcome, PortalClient
+from app.portal_sync.client import Outcome, PortalAnswer, PortalClient
 from app.portal_sync.models import PortalOutbox
 
 logger = logging.getLogger(__name__)
@@ -49,21 +49,20 @@ class PortalDelivery:
             rows = await claims.claim(self._worker_id, self._clock(), self._batch_size, self._lease)
             if not rows:
                 break
-            outcomes = await asyncio.gather(*(self._deliver(row) for row in rows))
-            delivered += sum(outcomes)
-            if not any(outcomes):
+            answers = await asyncio.gather(*(self._client.send(row.body, row.idempotency_key) for row in rows))
+            now = self._clock()
+            done = [row for row, answer in zip(rows, answers, strict=True) if answer.outcome is Outcome.DELIVERED]
+            await claims.mark_delivered(done, now)
+            for row, answer in zip(rows, answers, strict=True):
+                await self._record_failure(row, answer, now)
+            delivered += len(done)
+            if not done:
                 break
         return delivered
 
-    async def _deliver(self, row: PortalOutbox) -> bool:
-        answer = await self._client.send(row.body, row.idempotency_key)
-        now = self._clock()
-        if answer.outcome is Outcome.DELIVERED:
-            await claims.mark_delivered(row, now)
-            return True
+    async def _record_failure(self, row: PortalOutbox, answer: PortalAnswer, now: datetime) -> None:
         if answer.outcome is Outcome.REFUSED:
             logger.warning("portal refused %s: %s", row.idempotency_key, answer.detail)
             await claims.park(row, answer.detail, answer.answer)
-        else:
+        elif answer.outcome is Outcome.FAILED:
             await claims.retry_later(row, answer.detail, now + backoff(row.attempts, *self._retry))
-        return False
