@@ -45,6 +45,12 @@ class PortalState:
     hold: threading.Event | None = None  # apply, then wait for it before answering
     held: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    session: str = "session-1"
+    sign_ins: int = 0
+
+    def expire_session(self) -> None:
+        """The portal forgets the session it gave: the next call is answered 401 until the client signs in again."""
+        self.session = f"session-{self.sign_ins + 2}"
 
     def steps(self, code: str) -> list[str]:
         return [step["TrangThai"] for step in self.progress.get(code, [])]
@@ -97,15 +103,16 @@ def _apply(state: PortalState, body: dict) -> dict:
     return {"error_code": "00", "message": "Thành công"}
 
 
-def _handler(state: PortalState, session: str) -> type[BaseHTTPRequestHandler]:
+def _handler(state: PortalState) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
             if self.path == PATHS["auth"]:
                 ok = body == {"username": USERNAME, "password": PASSWORD}
-                self._answer(200, {"error_code": 0, "session": session} if ok else {"error_code": 1})
+                state.sign_ins += ok
+                self._answer(200, {"error_code": 0, "session": state.session} if ok else {"error_code": 1})
                 return
-            if body.get("session") != session:
+            if body.get("session") != state.session:
                 self._answer(401, {"error_code": "401", "message": "session"})
                 return
             if body.get("madonvi") != UNIT:
@@ -169,7 +176,7 @@ def _handler(state: PortalState, session: str) -> type[BaseHTTPRequestHandler]:
 def fake_portal() -> Iterator[tuple[str, PortalState]]:
     """Serve the fake on a free port; yields its base URL and its state."""
     state = PortalState()
-    with serving(_handler(state, session="session-1")) as url:
+    with serving(_handler(state)) as url:
         yield url, state
 
 

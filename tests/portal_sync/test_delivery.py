@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from app.dossiers.models import DossierStatus
+from app.portal_sync.delivery import backoff
 from app.portal_sync.figures import portal_sync_figures, retry_parked
 from app.portal_sync.models import OutboxState, PortalOutbox
 from app.portal_sync.records import portal_time
@@ -99,3 +100,21 @@ async def test_a_refused_record_is_parked_with_the_answer_and_holds_back_its_dos
     await synced.deliver()
     assert synced.portal.steps(refused.code) == ["receiving", "new"]
     assert set(await outbox_states()) == {OutboxState.DELIVERED}
+
+
+async def test_an_expired_session_signs_in_again_and_sends(synced, cast):
+    first = await synced.file(cast)
+    await synced.deliver()
+    synced.portal.expire_session()
+    await synced.move(first, cast, S.RECEIVED)
+
+    await synced.deliver()
+
+    assert synced.portal.sign_ins == 2
+    assert synced.portal.steps(first.code) == ["receiving", "new"]
+    assert set(await outbox_states()) == {OutboxState.DELIVERED}
+
+
+def test_backoff_doubles_from_the_first_wait_up_to_the_maximum():
+    waits = [backoff(attempt, 10, 3600).total_seconds() for attempt in (1, 2, 3, 9, 40)]
+    assert waits == [10, 20, 40, 2560, 3600]
