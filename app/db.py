@@ -22,6 +22,7 @@ MODEL_MODULES = [
     "notifications.models",
     "payments.models",
     "app.rate_limits.models",
+    "app.assistant.models",
 ]
 MIGRATIONS_MODULE = "app.migrations"
 

@@ -73,6 +73,7 @@ class ErrorCode(StrEnum):
     INVALID_RESPONSE = "INVALID_RESPONSE"
     INVALID_PERIOD = "INVALID_PERIOD"
     INVALID_FORECAST_DAYS = "INVALID_FORECAST_DAYS"
+    INVALID_QUESTION = "INVALID_QUESTION"
 
 
 MESSAGES: dict[ErrorCode, dict[str, str]] = {
@@ -335,6 +336,10 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
     ErrorCode.INVALID_FORECAST_DAYS: {
         "vi": "Số ngày dự báo phải từ 1 đến {max_days}.",
         "en": "Forecast days must be 1 to {max_days}.",
+    },
+    ErrorCode.INVALID_QUESTION: {
+        "vi": "Câu hỏi phải có nội dung và không quá {max_length} ký tự.",
+        "en": "The question must not be empty and has at most {max_length} characters.",
     },
 }
 

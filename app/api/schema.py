@@ -23,6 +23,7 @@ from strawberry.types.base import StrawberryObjectDefinition
 from app.api.accounts import AccountsMutation, AccountsQuery
 from app.api.appointments import AppointmentsMutation, AppointmentsQuery, AppointmentsSubscription
 from app.api.argument_limits import ArgumentLengthLimits
+from app.api.assistant import AssistantMutation
 from app.api.catalogue import CatalogueQuery
 from app.api.context import Info
 from app.api.document_limits import operation_depth_rule
@@ -68,7 +69,13 @@ class Query(
 
 @strawberry.type(description="Everything the app can change.")
 class Mutation(
-    AccountsMutation, AppointmentsMutation, DossiersMutation, NotificationsMutation, PaymentsMutation, RatingsMutation
+    AccountsMutation,
+    AppointmentsMutation,
+    AssistantMutation,
+    DossiersMutation,
+    NotificationsMutation,
+    PaymentsMutation,
+    RatingsMutation,
 ):
     pass
 
