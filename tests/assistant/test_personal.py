@@ -16,7 +16,7 @@ async def test_another_citizen_never_hears_about_it(gql, dossier, sign_in_citize
     owner = await sign_in_citizen("+84912345678")
     stranger = await sign_in_citizen("+84912000111")
     first = (await ask(gql, "hồ sơ của tôi đến đâu rồi", token=owner["accessToken"]))["answer"]
-    answer = (await ask(gql, "hồ sơ của tôi đến đâu rồi", first["conversationId"], token=stranger["accessToken"]))
+    answer = await ask(gql, "hồ sơ của tôi đến đâu rồi", first["conversationId"], token=stranger["accessToken"])
     assert dossier.code not in answer["answer"]["text"]
     assert answer["answer"]["text"] == "Bạn không có hồ sơ nào đang giải quyết."
     assert answer["answer"]["conversationId"] != first["conversationId"]
