@@ -11,8 +11,8 @@ from app.assistant.sms_replies import HELP, NOT_FOUND, TWO_SEGMENTS, sms_text
 from app.dossiers.models import ActorKind, DossierStatus
 from app.dossiers.services import Actor
 from app.rate_limits.limiter import Limit
-from app.working_days import LOCAL_TZ
 from app.sms import HttpSmsSender
+from app.working_days import LOCAL_TZ
 from tests.fakes.sms_gateway import TOKEN, sms_gateway
 
 INBOUND_TOKEN = "inbound-test-token"
