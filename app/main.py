@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 await services.push.close()
                 await services.bus.stop()
                 await services.rate_limiter.close()
+                await services.assistant.close()
 
     app = Starlette(
         routes=[

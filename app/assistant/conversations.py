@@ -43,12 +43,19 @@ class ConversationStore(Protocol):
         """Keep the conversation's procedures until `now` + TTL."""
         ...
 
+    async def close(self) -> None:
+        """Release connections (Redis); the database store needs nothing."""
+        ...
+
 
 class DatabaseConversations:
     """Conversations in the `assistant_conversation` table; expired rows are deleted at most once a minute."""
 
     def __init__(self) -> None:
         self._pruned_at: datetime | None = None
+
+    async def close(self) -> None:
+        return None
 
     async def resume(self, conversation_id: str | None, citizen_id: int | None, now: datetime) -> Conversation:
         if conversation_id:

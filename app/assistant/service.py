@@ -95,6 +95,9 @@ class Assistant:
         self._hotline = hotline
         self._clock = clock
 
+    async def close(self) -> None:
+        await self._conversations.close()
+
     async def ask(self, question: str, conversation_id: str | None, citizen_id: int | None, locale: str) -> Answer:
         """Answer `question` for `citizen_id` (None: anonymous) in `locale`, continuing the conversation."""
         text = checked_question(question)
