@@ -2,8 +2,9 @@
 
 A match is trusted only when it covers the question: each unit of meaning weighs as much as its rarest word the
 catalogue knows (inverse document frequency), words the catalogue never uses weigh nothing ("bé nhà em"). The match
-must also hold enough evidence (summed weight), so "cấp" alone finds nothing. A question about a matter listed as
-handled elsewhere ("hộ chiếu", "căn cước") finds nothing: the answer names who handles it.
+must also hold enough evidence (the weight it covers, at least a quarter of a word no procedure uses), so a question
+of only very common words finds nothing. A question about a matter listed as handled elsewhere ("hộ chiếu", "căn
+cước") finds nothing: the answer names who handles it.
 """
 
 from __future__ import annotations
