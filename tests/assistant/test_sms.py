@@ -91,3 +91,12 @@ async def test_each_number_is_limited(sms_app):
 def test_long_replies_fit_two_segments():
     text = sms_text("Thủ tục " * 100)
     assert len(text) == TWO_SEGMENTS and text.endswith("...") and text.isascii()
+
+
+async def test_tracking_by_sms_shares_the_failed_lookup_limit_of_track_dossier(app, sms_app, dossier):
+    http, gateway = sms_app
+    allowed = app.state.services.settings.tracking_failures_per_code.split("/")[0]
+    for attempt in range(int(allowed)):
+        await send(http, f"HS {dossier.code} WRONG{attempt}", phone=f"+849120005{attempt:02d}")
+    await send(http, f"HS {dossier.code} {dossier.tracking_secret}", phone="+84912000599")
+    assert gateway.messages[-1]["text"] == NOT_FOUND
