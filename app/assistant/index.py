@@ -48,7 +48,6 @@ class CatalogueEntry:
 class Match:
     """A procedure found for a question, with the units of the question it covers."""
 
-    procedure_id: int
     code: str
     score: float
     coverage: float
@@ -81,13 +80,6 @@ class ProcedureIndex:
         known = {**dict.fromkeys(lists.known, 0), **{t: c for t, c in frequencies.items() if "_" not in t}}
         pairs = {t for t in frequencies if "_" in t} | {p for key in lists.phrases for p in with_bigrams(key)}
         self._spell = Speller(known, pairs)
-        self._ids = {entry.code: entry.id for entry in self._entries}
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def id_of(self, code: str) -> int | None:
-        return self._ids.get(code)
 
     def search(self, question: str, limit: int = 3) -> Retrieval:
         """The procedures that answer `question`, best first, at most `limit`; none when not confident."""
@@ -104,7 +96,7 @@ class ProcedureIndex:
             coverage, evidence, matched = self._coverage(units, self._token_sets[position])
             if coverage >= MIN_COVERAGE and evidence >= MIN_EVIDENCE * self._unknown_idf:
                 entry = self._entries[position]
-                matches.append(Match(entry.id, entry.code, float(scores[position]), coverage, matched))
+                matches.append(Match(entry.code, float(scores[position]), coverage, matched))
         return Retrieval(units, tuple(matches))
 
     def _coverage(self, units: tuple[Unit, ...], document: frozenset[str]) -> tuple[float, float, tuple[Unit, ...]]:

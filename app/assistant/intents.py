@@ -44,18 +44,23 @@ FACT_PHRASES = {
     ),
 }
 FIRST_PERSON = ("toi", "minh", "em", "my", "i")
-PERSONAL_PHRASES = {
-    PersonalTopic.PAYMENTS: ("con phai nop", "phai nop bao nhieu", "phai tra", "con no", "owe", "have to pay"),
-    PersonalTopic.APPOINTMENTS: ("lich hen", "co hen", "hen", "appointment", "appointments"),
+PERSONAL_PHRASES = {  # "còn" (still) and "của tôi" (mine) tell own affairs from a procedure's facts
+    PersonalTopic.PAYMENTS: ("con phai nop", "con phai tra", "con no", "con thieu", "owe", "still have to pay"),
+    PersonalTopic.APPOINTMENTS: (
+        "co hen",
+        "lich hen cua",
+        "hen cua",
+        "my appointment",
+        "my appointments",
+    ),
     PersonalTopic.DOSSIERS: (
         "ho so cua",
-        "ho so toi",
         "den dau",
         "trang thai",
         "xong chua",
-        "dossier",
-        "dossiers",
-        "application",
+        "my dossier",
+        "my dossiers",
+        "my application",
     ),
 }
 

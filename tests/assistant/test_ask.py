@@ -111,3 +111,9 @@ async def test_a_new_procedure_is_found_once_the_catalogue_changes(app, gql, cat
     app.state.services.assistant.index.invalidate()
     answer = (await ask(gql, "tổ yến"))["answer"]
     assert answer["procedures"][0]["procedure"]["code"] == "1.999999"
+
+
+async def test_asking_to_book_for_a_procedure_is_about_the_procedure(gql, catalogue):
+    answer = (await ask(gql, "tôi muốn đặt lịch hẹn đăng ký kết hôn"))["answer"]
+    assert answer["procedures"][0]["procedure"]["code"] == "1.000894"
+    assert "procedure/1.000894/book" in [action["deepLink"] for action in answer["actions"]]
