@@ -15,6 +15,9 @@ from app.accounts.sign_in_codes import SignInCodes
 from app.accounts.staff import StaffSignIn
 from app.appointments import reminders as appointment_reminders
 from app.appointments.services import AppointmentService
+from app.assistant.catalogue_index import CatalogueIndex
+from app.assistant.conversations import ConversationStore, DatabaseConversations, RedisConversations
+from app.assistant.service import Assistant
 from app.clock import Clock, system_clock
 from app.dossiers import digest as staff_digest
 from app.dossiers import reminder_kinds as dossier_reminder_kinds
@@ -73,6 +76,8 @@ class Services:
     sweep: Sweep
     payments: PaymentService
     portal_sync: PortalSync
+    assistant: Assistant
+    sms_questions: Limit
 
 
 def build_services(
@@ -126,7 +131,14 @@ def build_services(
         ),
         payments=build_payment_service(settings, dossiers, clock),
         portal_sync=portal_sync,
+        assistant=Assistant(CatalogueIndex(clock), build_conversations(settings), settings.province_hotline, clock),
+        sms_questions=Limit.parse("sms:questions-per-number", settings.sms_questions_per_number),
     )
+
+
+def build_conversations(settings: Settings) -> ConversationStore:
+    """The assistant's conversation context: in Redis when REDIS_URL is set, else in the database."""
+    return RedisConversations(settings.redis_url) if settings.redis_url else DatabaseConversations()
 
 
 def build_rate_limiter(settings: Settings, clock: Clock, redis_key_prefix: str = "qn-limits") -> RateLimiter:

@@ -23,6 +23,7 @@ MODEL_MODULES = [
     "payments.models",
     "app.rate_limits.models",
     "app.portal_sync.models",
+    "app.assistant.models",
 ]
 MIGRATIONS_MODULE = "app.migrations"
 

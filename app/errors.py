@@ -74,6 +74,7 @@ class ErrorCode(StrEnum):
     INVALID_PERIOD = "INVALID_PERIOD"
     INVALID_FORECAST_DAYS = "INVALID_FORECAST_DAYS"
     PORTAL_RECORD_NOT_PARKED = "PORTAL_RECORD_NOT_PARKED"
+    INVALID_QUESTION = "INVALID_QUESTION"
 
 
 MESSAGES: dict[ErrorCode, dict[str, str]] = {
@@ -340,6 +341,10 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
     ErrorCode.PORTAL_RECORD_NOT_PARKED: {
         "vi": "Bản ghi đồng bộ này không ở trạng thái chờ xử lý lại (không tồn tại hoặc đã được gửi lại).",
         "en": "This sync record is not parked (unknown, or already sent again).",
+    },
+    ErrorCode.INVALID_QUESTION: {
+        "vi": "Câu hỏi phải có nội dung và không quá {max_length} ký tự.",
+        "en": "The question must not be empty and has at most {max_length} characters.",
     },
 }
 

@@ -23,8 +23,10 @@ from app.garbage_collection import tune_for_long_lived_connections
 from app.logs import RequestIdMiddleware
 from app.payment_webhooks import stripe_webhook
 from app.settings import Settings, load_settings
+from app.sms_inbound import sms_inbound
 
 logger = logging.getLogger(__name__)
+SMS_BODY_BYTES = 4096  # a phone number and one message of a few segments, in JSON
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -64,6 +66,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 await services.portal_sync.close()
                 await services.bus.stop()
                 await services.rate_limiter.close()
+                await services.assistant.close()
 
     app = Starlette(
         routes=[
@@ -76,6 +79,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             WebSocketRoute("/graphql", view),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route(
+                "/webhooks/sms",
+                sms_inbound,
+                methods=["POST"],
+                middleware=[Middleware(BodySizeLimit, max_bytes=SMS_BODY_BYTES)],
+            ),
             Route(
                 "/webhooks/stripe",
                 stripe_webhook,

@@ -18,6 +18,7 @@ RATE_LIMIT_SETTINGS = (
     "staff_sign_in_failures_per_account",
     "staff_sign_in_failures_per_ip",
     "tracking_failures_per_code",
+    "sms_questions_per_number",
 )
 
 
@@ -94,6 +95,10 @@ class Settings:
     staff_sign_in_failures_per_account: str = "20/10 minutes"
     staff_sign_in_failures_per_ip: str = "50/15 minutes"
     tracking_failures_per_code: str = "10/hour"
+    sms_questions_per_number: str = "5/10 minutes;30/day"
+    # The assistant (app/assistant) and the inbound SMS endpoint.
+    province_hotline: str = ""
+    sms_inbound_token: str = ""
     # Input limits (see the README's limits table).
     max_graphql_body_bytes: int = 262_144
     max_webhook_body_bytes: int = 1_048_576

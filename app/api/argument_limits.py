@@ -67,6 +67,8 @@ MAX_LENGTHS: Mapping[str, int] = {
     "WithdrawDossierInput.note": FREE_TEXT,
     "ApplyFeeExemptionInput.reason": FREE_TEXT,
     "RefundFeeInput.reason": FREE_TEXT,
+    "AskAssistantInput.question": 500,  # app.assistant.service.MAX_QUESTION
+    "AskAssistantInput.conversationId": 32,  # the id the previous answer gave
 }
 
 

@@ -23,6 +23,7 @@ from strawberry.types.base import StrawberryObjectDefinition
 from app.api.accounts import AccountsMutation, AccountsQuery
 from app.api.appointments import AppointmentsMutation, AppointmentsQuery, AppointmentsSubscription
 from app.api.argument_limits import ArgumentLengthLimits
+from app.api.assistant import AssistantMutation
 from app.api.catalogue import CatalogueQuery
 from app.api.context import Info
 from app.api.document_limits import operation_depth_rule
@@ -72,6 +73,7 @@ class Query(
 class Mutation(
     AccountsMutation,
     AppointmentsMutation,
+    AssistantMutation,
     DossiersMutation,
     NotificationsMutation,
     PaymentsMutation,

@@ -127,7 +127,7 @@ async def import_procedures(
             if withdrawn_at is not None:
                 report.withdrawn.append(code)
         if changes:
-            updates.append((row["id"], changes))
+            updates.append((row["id"], {**changes, "updated_at": now}))
             if set(changes) - {"withdrawn_at"}:
                 report.changed.append(code)
         else:
@@ -138,6 +138,6 @@ async def import_procedures(
         for row_id, changes in updates:
             await Procedure.filter(id=row_id).update(**changes)
         if complete and missing:
-            await Procedure.filter(code__in=missing).update(withdrawn_at=now)
+            await Procedure.filter(code__in=missing).update(withdrawn_at=now, updated_at=now)
             report.withdrawn.extend(missing)
     return report

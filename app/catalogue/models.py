@@ -78,6 +78,7 @@ class Procedure(Model):
     form_fields = fields.JSONField(default=list, description="Questions of the online form (see catalogue.forms)")
     search_text = fields.TextField(description="Folded code, names and sector, for accent-insensitive search")
     created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(null=True, description="When an import last changed it")
 
     class Meta:
         table = "procedure"

@@ -59,4 +59,9 @@ class Migration(migrations.Migration):
             name='withdrawn_at',
             field=fields.DatetimeField(null=True, description='When the national catalogue stopped publishing it (hidden from search)', auto_now=False, auto_now_add=False),
         ),
+        ops.AddField(
+            model_name='Procedure',
+            name='updated_at',
+            field=fields.DatetimeField(null=True, description='When an import last changed it', auto_now=False, auto_now_add=False),
+        ),
     ]
