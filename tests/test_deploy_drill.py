@@ -1,0 +1,53 @@
+"""deploy/drill.sh: two API nodes behind HAProxy, through PgBouncer, restarted one after the other under load, and
+Redis restarted, keep every promise (no failed request, subscriptions resume, reminders once, capacity held)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+from datetime import UTC, datetime
+
+import asyncpg
+import pytest
+
+from tests.clocked import NOW_VARIABLE
+from tests.servers import ROOT
+
+LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+def postgres_server() -> str:
+    """The PostgreSQL server the suite uses, or the local one."""
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    return url if url.startswith(("postgres://", "postgresql://")) else LOCAL_POSTGRES
+
+
+def postgres_reachable() -> bool:
+    async def connect() -> None:
+        connection = await asyncpg.connect(postgres_server().replace("postgres://", "postgresql://", 1), timeout=3)
+        await connection.close()
+
+    try:
+        asyncio.run(connect())
+    except (OSError, asyncpg.PostgresError, TimeoutError):
+        return False
+    return True
+
+
+@pytest.mark.skipif(not postgres_reachable(), reason="the drill needs a PostgreSQL server")
+@pytest.mark.timeout(120)
+def test_rolling_restart_of_both_nodes_and_a_redis_restart_break_no_promise():
+    env = {**os.environ, NOW_VARIABLE: datetime.now(UTC).isoformat(), "DRILL_LOGS": "1"}
+    result = subprocess.run(
+        [str(ROOT / "deploy" / "drill.sh"), "--base", postgres_server()],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=110,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "failures: 0" in result.stdout
+    assert result.stdout.rstrip().endswith("PASS"), output
