@@ -53,7 +53,12 @@ SUBSCRIPTIONS = 4
 DUE_REMINDERS = 400
 REMINDER_SPREAD_SECONDS = 30
 SETTLE_SECONDS = 15.0
+STARTED = time.monotonic()
 CENTRES = "{ centres(first: 100) { edges { node { id code } } } }"
+
+
+class DrillFailure(Exception):
+    """The fleet could not even be put under load."""
 
 
 @dataclass
@@ -99,8 +104,11 @@ async def rolling_restart(haproxy: HaProxy, server: str, node: ApiNode) -> None:
     """Drain the node in HAProxy, stop it (SIGTERM), start it again, put it back once its checks pass."""
     haproxy.admin(f"set server api/{server} state drain")
     await asyncio.sleep(1.0)  # requests in flight on it finish; new ones go to the other node
+    began = time.monotonic()
     await asyncio.to_thread(node.stop)
+    stopped = time.monotonic()
     await asyncio.to_thread(node.start)
+    print(f"  {server}: stopped in {stopped - began:.1f} s, ready again in {time.monotonic() - stopped:.1f} s")
     haproxy.admin(f"set server api/{server} state ready")
     await asyncio.to_thread(wait_until, lambda: haproxy.status(server) == "UP", f"{server} back in HAProxy")
 
@@ -118,8 +126,8 @@ async def settle(load: Load, step: str, problems: list[str]) -> None:
         problems.append(f"after {step}: a subscription could not subscribe again")
     if deaf := await load.all_heard_since(ended, SETTLE_SECONDS):
         problems.append(f"after {step}: subscriptions {deaf} received nothing")
-    print(f"  {step}: done, subscriptions receiving", flush=True)
-    await asyncio.sleep(2.0)
+    print(f"  {step}: done, subscriptions receiving ({time.monotonic() - STARTED:.0f} s)", flush=True)
+    await asyncio.sleep(1.0)
 
 
 async def verify_reminders(cast: Cast, fcm: FakeFcm, problems: list[str]) -> int:
@@ -163,6 +171,7 @@ async def drill(base: str, folder: Path, pooler_parameters: str) -> int:
     async with scratch_database_url() as direct_url:
         try:
             cast = await prepare(Settings(database_url=direct_url))
+            print(f"  database ready ({time.monotonic() - STARTED:.0f} s)", flush=True)
             with FakeFcm() as fcm:
                 database = direct_url.rsplit("/", 1)[1]
                 load, seconds = await run_fleet(cast, fcm, f"{database}{pooler_parameters}", folder, problems)
@@ -192,15 +201,18 @@ async def run_fleet(cast: Cast, fcm: FakeFcm, database: str, folder: Path, probl
         )
         nodes = [ApiNode(f"node{n}", env, folder) for n in (1, 2)]
         for node in nodes:
-            node.start()
+            node.launch()
             stack.callback(node.stop)
         worker = start_worker(env, folder / "worker.log")
         stack.callback(lambda: (worker.terminate(), worker.wait(30)))
         haproxy = HaProxy(folder, [node.port for node in nodes])
         haproxy.start()
         stack.callback(haproxy.stop)
+        for node in nodes:
+            node.wait_ready()
         wait_until(lambda: all(haproxy.status(f"api{n}") == "UP" for n in (1, 2)), "both nodes in HAProxy")
 
+        print(f"  fleet up ({time.monotonic() - STARTED:.0f} s)", flush=True)
         load = Load(haproxy.url, centre_global_id(haproxy.url, CENTRE), PROCEDURE, cast.slots, CAPACITY)
         began = time.monotonic()
         load.start(READERS, cast.citizen_tokens, cast.staff_token, SUBSCRIPTIONS)
@@ -219,7 +231,10 @@ async def run_fleet(cast: Cast, fcm: FakeFcm, database: str, folder: Path, probl
 
 def centre_global_id(base: str, code: str) -> str:
     """The centre's ID as the app sees it."""
-    edges = httpx.post(f"{base}/graphql", json={"query": CENTRES}, timeout=10).json()["data"]["centres"]["edges"]
+    body = httpx.post(f"{base}/graphql", json={"query": CENTRES}, timeout=10).json()
+    if "errors" in body:
+        raise DrillFailure(f"the first query through the load balancer failed: {body['errors']}")
+    edges = body["data"]["centres"]["edges"]
     return next(edge["node"]["id"] for edge in edges if edge["node"]["code"] == code)
 
 
@@ -257,7 +272,11 @@ def main() -> int:
     args = parser.parse_args()
     pooler_parameters = "" if args.statement_cache else "?statement_cache_size=0"
     with tempfile.TemporaryDirectory(prefix="drill-") as folder:
-        status = asyncio.run(drill(args.base, Path(folder), pooler_parameters))
+        try:
+            status = asyncio.run(drill(args.base, Path(folder), pooler_parameters))
+        except DrillFailure as failure:
+            print(f"FAIL\n  - {failure}")
+            status = 1
         if status and os.environ.get("DRILL_LOGS"):
             for log in sorted(Path(folder).glob("*.log")):
                 print(f"== {log.name}\n{log.read_text()[-3000:]}")

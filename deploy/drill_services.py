@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import configparser
 import os
 import shutil
 import socket
@@ -45,21 +46,23 @@ def _accepts(port: int) -> bool:
 
 
 class PgBouncer:
-    """deploy/pgbouncer.ini as is, plus this drill's database, port, log and trust authentication."""
+    """deploy/pgbouncer.ini with only this drill's database, address and (trust) authentication replaced."""
 
     def __init__(self, folder: Path, database: str, upstream_port: int = 5432) -> None:
         self.port = free_port()
         self.log = folder / "pgbouncer.log"
         users = folder / "pgbouncer-users.txt"
         users.write_text('"postgres" ""\n')
+        config = configparser.ConfigParser(interpolation=None, comment_prefixes=(";",))
+        config.read(DEPLOY / "pgbouncer.ini")
+        config["databases"] = {database: f"host=127.0.0.1 port={upstream_port} dbname={database}"}
+        config["pgbouncer"].update(listen_addr="127.0.0.1", listen_port=str(self.port), unix_socket_dir="")
+        config["pgbouncer"].update(auth_type="trust", auth_file=str(users))
+        if os.getuid() == 0:
+            config["pgbouncer"]["user"] = "postgres"  # PgBouncer refuses to run as root
         self.config = folder / "pgbouncer.ini"
-        run_as = "user = postgres\n" if os.getuid() == 0 else ""  # PgBouncer refuses to run as root
-        self.config.write_text(
-            f"%include {DEPLOY / 'pgbouncer.ini'}\n"
-            f"[databases]\n{database} = host=127.0.0.1 port={upstream_port} dbname={database}\n"
-            f"[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {self.port}\nunix_socket_dir =\n"
-            f"auth_type = trust\nauth_file = {users}\n{run_as}"
-        )
+        with self.config.open("w") as file:
+            config.write(file)
         folder.chmod(0o755)
         for path in (users, self.config):
             path.chmod(0o644)
@@ -134,9 +137,15 @@ class ApiNode:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
+        self.launch()
+        self.wait_ready()
+
+    def launch(self) -> None:
         command = app_command("serve", "--port", str(self.port), "--workers", "2")
         with self.log.open("a") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=log)
+
+    def wait_ready(self) -> None:
         wait_until(self._ready, f"API node {self.name}", timeout=60)
 
     def stop(self) -> None:

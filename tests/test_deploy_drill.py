@@ -36,7 +36,7 @@ def postgres_reachable() -> bool:
 
 
 @pytest.mark.skipif(not postgres_reachable(), reason="the drill needs a PostgreSQL server")
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(200)
 def test_rolling_restart_of_both_nodes_and_a_redis_restart_break_no_promise():
     env = {**os.environ, NOW_VARIABLE: datetime.now(UTC).isoformat(), "DRILL_LOGS": "1"}
     result = subprocess.run(
@@ -45,7 +45,7 @@ def test_rolling_restart_of_both_nodes_and_a_redis_restart_break_no_promise():
         env=env,
         capture_output=True,
         text=True,
-        timeout=110,
+        timeout=190,  # about 45 s on an idle 2-core machine; far longer when other work shares it
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
