@@ -270,6 +270,10 @@ def main() -> int:
         help="leave asyncpg's named prepared statements on (shows why DATABASE_URL needs statement_cache_size=0)",
     )
     args = parser.parse_args()
+    # Real processes on the real clock, as in production: uvicorn's worker processes could not follow a moved test
+    # clock (tests/clocked.py travels only the process it starts). Nothing here depends on the day: the contended
+    # slots are on the next open day, the reminders fall due from now on.
+    os.environ.pop("TEST_CLOCK_START", None)
     pooler_parameters = "" if args.statement_cache else "?statement_cache_size=0"
     with tempfile.TemporaryDirectory(prefix="drill-") as folder:
         try:

@@ -11,8 +11,4 @@ for program in haproxy pgbouncer redis-server; do
     exit 2
   }
 done
-PYTHON="${DRILL_PYTHON:-.venv/bin/python}"
-if [ -n "${TEST_CLOCK_START:-}" ]; then
-  exec "$PYTHON" -m tests.clocked deploy.drill "$@"  # on the test suite's clock, as its servers are
-fi
-exec "$PYTHON" -m deploy.drill "$@"
+exec "${DRILL_PYTHON:-.venv/bin/python}" -m deploy.drill "$@"

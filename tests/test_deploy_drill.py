@@ -1,17 +1,18 @@
 """deploy/drill.sh: two API nodes behind HAProxy, through PgBouncer, restarted one after the other under load, and
-Redis restarted, keep every promise (no failed request, subscriptions resume, reminders once, capacity held)."""
+Redis restarted, keep every promise (no failed request, subscriptions resume, reminders once, capacity held).
+
+The drill runs real processes on the real clock whatever TEST_CLOCK_START says (uvicorn's worker processes cannot
+follow a moved clock); it picks its slots and due times from the moment it runs, so no day or hour can fail it."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import subprocess
-from datetime import UTC, datetime
 
 import asyncpg
 import pytest
 
-from tests.clocked import NOW_VARIABLE
 from tests.servers import ROOT
 
 LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -36,16 +37,16 @@ def postgres_reachable() -> bool:
 
 
 @pytest.mark.skipif(not postgres_reachable(), reason="the drill needs a PostgreSQL server")
-@pytest.mark.timeout(200)
+@pytest.mark.timeout(300)
 def test_rolling_restart_of_both_nodes_and_a_redis_restart_break_no_promise():
-    env = {**os.environ, NOW_VARIABLE: datetime.now(UTC).isoformat(), "DRILL_LOGS": "1"}
+    env = {**os.environ, "DRILL_LOGS": "1"}
     result = subprocess.run(
         [str(ROOT / "deploy" / "drill.sh"), "--base", postgres_server()],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
-        timeout=190,  # about 45 s on an idle 2-core machine; far longer when other work shares it
+        timeout=290,  # about 45 s on an idle 2-core machine; minutes when other work shares its CPU
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
