@@ -85,10 +85,7 @@ async def prepare(settings: Settings) -> Cast:
     tokens = [(await start_session(settings, Viewer(ViewerKind.CITIZEN, c.id), now)).access_token for c in citizens]
     officer = await StaffMember.get(email=OFFICER)
     staff_token = (await start_session(settings, viewer_of_staff(officer), now)).access_token
-    due = await seed_due_reminders(DUE_REMINDERS, now + timedelta(seconds=5))
-    await connections.get("default").execute_query(
-        f"UPDATE reminder SET due_at = due_at + (id % {REMINDER_SPREAD_SECONDS}) * interval '1 second'"
-    )
+    due = await seed_due_reminders(DUE_REMINDERS, now + timedelta(days=1))  # brought forward by `spread_due_times`
     return Cast(tokens, staff_token, centre, contended_slots(centre, now), due)
 
 
@@ -98,6 +95,15 @@ def contended_slots(centre: Centre, now: datetime) -> list[datetime]:
     while not (slots := day_slots(centre.opening_hours, day)):
         day += timedelta(days=1)
     return slots[:HOT_SLOTS]
+
+
+async def spread_due_times(reminder_ids: list[int]) -> None:
+    """The reminders fall due one by one over the next REMINDER_SPREAD_SECONDS, during the restarts."""
+    await connections.get("default").execute_query(
+        f"UPDATE reminder SET due_at = $1::timestamptz + (id % {REMINDER_SPREAD_SECONDS}) * interval '1 second' "
+        "WHERE id = ANY($2::bigint[])",
+        [datetime.now(UTC) + timedelta(seconds=1), reminder_ids],
+    )
 
 
 async def rolling_restart(haproxy: HaProxy, server: str, node: ApiNode) -> None:
@@ -114,18 +120,19 @@ async def rolling_restart(haproxy: HaProxy, server: str, node: ApiNode) -> None:
 
 
 async def restart_redis(redis: RedisServer) -> None:
+    """Stop the drill's redis-server and start it again on the same port a second later."""
     await asyncio.to_thread(redis.stop)
     await asyncio.sleep(1.0)
     await asyncio.to_thread(redis.start)
 
 
 async def settle(load: Load, step: str, problems: list[str]) -> None:
-    """After a disruption: every subscription is registered again and hears bookings made after it."""
+    """After a disruption: every subscription is registered again and hears of a booking requested after it."""
     ended = time.monotonic()
     if not await load.all_subscribed(SETTLE_SECONDS):
         problems.append(f"after {step}: a subscription could not subscribe again")
-    if deaf := await load.all_heard_since(ended, SETTLE_SECONDS):
-        problems.append(f"after {step}: subscriptions {deaf} received nothing")
+    if deaf := await load.all_hear_bookings_after(ended, SETTLE_SECONDS):
+        problems.append(f"after {step}: subscriptions {deaf} heard of no booking made after it")
     print(f"  {step}: done, subscriptions receiving ({time.monotonic() - STARTED:.0f} s)", flush=True)
     await asyncio.sleep(1.0)
 
@@ -216,6 +223,7 @@ async def run_fleet(cast: Cast, fcm: FakeFcm, database: str, folder: Path, probl
         load = Load(haproxy.url, centre_global_id(haproxy.url, CENTRE), PROCEDURE, cast.slots, CAPACITY)
         began = time.monotonic()
         load.start(READERS, cast.citizen_tokens, cast.staff_token, SUBSCRIPTIONS)
+        await spread_due_times(cast.due_reminders)
         try:
             await settle(load, "warm-up", problems)
             await rolling_restart(haproxy, "api1", nodes[0])
@@ -225,7 +233,9 @@ async def run_fleet(cast: Cast, fcm: FakeFcm, database: str, folder: Path, probl
             await restart_redis(redis)
             await settle(load, "restart of Redis", problems)
         finally:
-            await load.stop()
+            missed = await load.stop(drain_seconds=10.0)
+        if missed:
+            problems.append(f"subscriptions missed bookings made while they were connected, untold: {missed}")
         return load, time.monotonic() - began
 
 

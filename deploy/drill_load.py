@@ -41,12 +41,13 @@ class Subscriber:
     number: int
     connected_at: float = 0.0
     subscribed: bool = False
-    received: list[float] = field(default_factory=list)
+    heard: dict[str, float] = field(default_factory=dict)  # appointment id: when its latest update arrived
     reconnects: Counter[str] = field(default_factory=Counter)
     longest_silence: float = 0.0
 
-    def heard_since(self, moment: float) -> bool:
-        return self.subscribed and bool(self.received) and self.received[-1] > max(moment, self.connected_at)
+    def heard_of_any(self, appointments: set[str]) -> bool:
+        """Whether, since its last (re)connection, an update about one of `appointments` arrived."""
+        return self.subscribed and any(self.heard.get(a, 0.0) > self.connected_at for a in appointments)
 
 
 @dataclass
@@ -77,23 +78,45 @@ class Load:
         self.http = HttpStats()
         self.capacity = Capacity(capacity)
         self.outcomes: Counter[str] = Counter()
+        self.bookings: list[tuple[float, str]] = []  # (when it was requested, appointment id) of each booking made
         self.subscribers: list[Subscriber] = []
-        self._stopping = asyncio.Event()
-        self._tasks: list[asyncio.Task] = []
+        self._quiet = asyncio.Event()  # readers and bookers stop
+        self._stopping = asyncio.Event()  # subscriptions stop
+        self._producers: list[asyncio.Task] = []
+        self._listeners: list[asyncio.Task] = []
         self._client = httpx.AsyncClient(base_url=base, timeout=15, limits=httpx.Limits(max_connections=64))
 
     def start(self, readers: int, citizen_tokens: list[str], staff_token: str, subscriptions: int) -> None:
-        self._tasks += [asyncio.create_task(self._reader(token)) for token in citizen_tokens[:readers]]
-        self._tasks += [asyncio.create_task(self._booker(token)) for token in citizen_tokens]
+        self._producers += [asyncio.create_task(self._reader(token)) for token in citizen_tokens[:readers]]
+        self._producers += [asyncio.create_task(self._booker(token)) for token in citizen_tokens]
         for number in range(subscriptions):
             subscriber = Subscriber(number)
             self.subscribers.append(subscriber)
-            self._tasks.append(asyncio.create_task(self._subscribe(subscriber, staff_token)))
+            self._listeners.append(asyncio.create_task(self._subscribe(subscriber, staff_token)))
 
-    async def stop(self) -> None:
+    async def stop(self, drain_seconds: float) -> dict[int, int]:
+        """Stop requests, give the last updates up to `drain_seconds` to arrive, stop the subscriptions; per
+        subscription, how many bookings made during its last connection it never heard of (silently lost)."""
+        self._quiet.set()
+        await asyncio.gather(*self._producers)
+        deadline = time.monotonic() + drain_seconds
+        missed = self._missed()
+        while missed and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+            missed = self._missed()
         self._stopping.set()
-        await asyncio.gather(*self._tasks)
+        await asyncio.gather(*self._listeners)
         await self._client.aclose()
+        return missed
+
+    def _missed(self) -> dict[int, int]:
+        """Per subscription, the bookings requested since its last (re)connection that it has not heard of."""
+        missed = {}
+        for s in self.subscribers:
+            made = {appointment for requested, appointment in self.bookings if requested > s.connected_at + 0.5}
+            if lost := [a for a in made if s.heard.get(a, 0.0) <= s.connected_at]:
+                missed[s.number] = len(lost)
+        return missed
 
     async def all_subscribed(self, within: float) -> bool:
         """Whether every subscription is (again) registered within `within` seconds."""
@@ -104,14 +127,16 @@ class Load:
             await asyncio.sleep(0.1)
         return False
 
-    async def all_heard_since(self, moment: float, within: float) -> list[int]:
-        """The subscriptions that received nothing after `moment` (and after their last reconnect) in `within` s."""
+    async def all_hear_bookings_after(self, moment: float, within: float) -> list[int]:
+        """The subscriptions that, within `within` s, heard of no booking requested after `moment` (so made and
+        published after it) since their last reconnect."""
         deadline = time.monotonic() + within
-        while time.monotonic() < deadline:
-            if all(s.heard_since(moment) for s in self.subscribers):
-                return []
+        deaf = [s.number for s in self.subscribers]
+        while deaf and time.monotonic() < deadline:
             await asyncio.sleep(0.1)
-        return [s.number for s in self.subscribers if not s.heard_since(moment)]
+            fresh = {appointment for requested, appointment in self.bookings if requested > moment}
+            deaf = [s.number for s in self.subscribers if not s.heard_of_any(fresh)]
+        return deaf
 
     async def _graphql(self, query: str, variables: dict, token: str) -> dict | None:
         """The `data` of one request, or None after recording it as failed (transport, status or GraphQL error)."""
@@ -129,22 +154,24 @@ class Load:
             return None
         return body["data"]
 
-    async def _pause(self, seconds: float) -> None:
+    async def _pause(self, seconds: float, until: asyncio.Event | None = None) -> None:
+        """Sleep `seconds`, less if `until` (by default: the load going quiet) is set meanwhile."""
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), seconds)
+            await asyncio.wait_for((until or self._quiet).wait(), seconds)
 
     async def _reader(self, token: str) -> None:
         searches = ["dang ky khai sinh", "ket hon", "giay phep", "ho tich"]
-        while not self._stopping.is_set():
+        while not self._quiet.is_set():
             await self._graphql(READ, {"c": random.choice(searches)}, token)
             await self._graphql(ME, {}, token)
             await self._pause(0.05)
 
     async def _booker(self, token: str) -> None:
         """Book one of the contended slots, hold it a moment, cancel; again, until stopped."""
-        while not self._stopping.is_set():
+        while not self._quiet.is_set():
             slot = random.choice(self.slots)
             booking = {"centreId": self.centre_id, "procedureCode": self.procedure, "startsAt": slot}
+            requested = time.monotonic()
             data = await self._graphql(BOOK, {"i": booking}, token)
             if data is None:
                 await self._pause(0.3)
@@ -155,6 +182,7 @@ class Load:
                 await self._pause(0.2)
                 continue
             self.outcomes["BOOKED"] += 1
+            self.bookings.append((requested, payload["appointment"]["id"]))
             self.capacity.take(slot)
             await self._pause(random.uniform(0.2, 0.6))
             self.capacity.release(slot)
@@ -170,7 +198,7 @@ class Load:
             subscriber.subscribed = False
             if not self._stopping.is_set():
                 subscriber.reconnects[reason] += 1
-                await self._pause(0.2)
+                await self._pause(0.2, self._stopping)
 
     async def _listen(self, subscriber: Subscriber, url: str, token: str) -> str:
         """One websocket's life; returns why it ended."""
@@ -208,7 +236,7 @@ class Load:
             if message["type"] == "next" and "errors" not in message["payload"]:
                 now = time.monotonic()
                 subscriber.longest_silence = max(subscriber.longest_silence, now - last)
-                subscriber.received.append(now)
+                subscriber.heard[message["payload"]["data"]["centreBookings"]["appointment"]["id"]] = now
                 last = now
                 continue
             if message["type"] == "next":

@@ -37,7 +37,7 @@ def postgres_reachable() -> bool:
 
 
 @pytest.mark.skipif(not postgres_reachable(), reason="the drill needs a PostgreSQL server")
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(450)
 def test_rolling_restart_of_both_nodes_and_a_redis_restart_break_no_promise():
     env = {**os.environ, "DRILL_LOGS": "1"}
     result = subprocess.run(
@@ -46,7 +46,7 @@ def test_rolling_restart_of_both_nodes_and_a_redis_restart_break_no_promise():
         env=env,
         capture_output=True,
         text=True,
-        timeout=290,  # about 45 s on an idle 2-core machine; minutes when other work shares its CPU
+        timeout=420,  # about 45 s on an idle 2-core machine; 5 minutes with load average 15 on its 2 cores
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
