@@ -4,7 +4,8 @@ restart. Prints its figures and PASS, or FAIL with the broken promises (exit sta
 
 Run: deploy/drill.sh [--base postgres://postgres@127.0.0.1:5432/postgres]
 It creates a scratch database on that PostgreSQL server and drops it afterwards; its own PgBouncer, HAProxy and
-redis-server run on free ports in a temporary folder (never the machine's shared Redis).
+redis-server run on free ports in a temporary folder (never the machine's shared Redis). With DRILL_LOGS=1 a failed
+drill prints the end of every process's log; DRILL_PYTHON names another interpreter for drill.sh.
 """
 
 from __future__ import annotations
