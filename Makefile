@@ -6,11 +6,8 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint check-migrations check-schema schema migrations install clean
 
-$(STAMP): pyproject.toml constraints.txt
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+$(STAMP): pyproject.toml constraints.txt deploy/install.sh
+	PYTHON=$(PYTHON) deploy/install.sh dev
 	touch $(STAMP)
 
 install: $(STAMP)
