@@ -35,6 +35,7 @@ from app.api.insights import InsightsQuery
 from app.api.notifications import NotificationsMutation, NotificationsQuery, NotificationsSubscription
 from app.api.payments import PaymentSimulationMutation, PaymentsMutation, PaymentsQuery
 from app.api.ratings import RatingsMutation, RatingsQuery
+from app.api.scalars import SCALAR_OVERRIDES
 from app.settings import Settings
 
 logger = logging.getLogger("app.api")
@@ -122,4 +123,5 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         extensions=extensions,
         types=[ApiErrorCode],
         execution_context_class=SharedEventExecutor,
+        scalar_overrides=SCALAR_OVERRIDES,
     )
