@@ -31,6 +31,7 @@ from graphql import (
     is_specified_scalar_type,
     parse,
     specified_rules,
+    specified_scalar_types,
     validate,
     visit,
 )
