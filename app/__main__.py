@@ -136,6 +136,19 @@ def cmd_export_schema(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check_breaking_changes(settings: Settings, args: argparse.Namespace) -> int:
+    from app.api.breaking_changes import INTENDED, RELEASE_SCHEMA, intended_changes, unlisted_breaking_changes
+
+    release = RELEASE_SCHEMA.read_text(encoding="utf-8")
+    unlisted = unlisted_breaking_changes(release, SCHEMA_PATH.read_text(encoding="utf-8"), intended_changes())
+    if unlisted:
+        print(f"Breaking changes against {RELEASE_SCHEMA.name} not listed in {INTENDED.name}:", file=sys.stderr)
+        print("\n".join(f"  {change}" for change in unlisted), file=sys.stderr)
+        return 1
+    print("No unlisted breaking change against the previous release.")
+    return 0
+
+
 def cmd_create_staff(settings: Settings, args: argparse.Namespace) -> int:
     from app.accounts.models import StaffRole
     from app.accounts.staff import create_staff
@@ -186,6 +199,11 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export-schema", help="Write schema.graphql from the code.")
     export.add_argument("--check", action="store_true", help="Only fail when schema.graphql is stale.")
     export.set_defaults(run=cmd_export_schema)
+
+    commands.add_parser(
+        "check-breaking-changes",
+        help="Fail on unlisted breaking changes of schema.graphql against contract/release-schema.graphql.",
+    ).set_defaults(run=cmd_check_breaking_changes)
 
     staff = commands.add_parser("create-staff", help="Create a staff account.")
     staff.add_argument("--email", required=True)
