@@ -122,17 +122,23 @@ def cmd_export_schema(settings: Settings, args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from app.api.schema import build_schema
+    from app.api.trusted_documents import MANIFEST_PATH, manifest_text
 
     # the contract outside development: development-only fields (simulatePayment) stay out of schema.graphql
-    text = build_schema(replace(settings, app_env="production")).as_str() + "\n"
+    outputs = {
+        SCHEMA_PATH: build_schema(replace(settings, app_env="production"), trusted_manifest=None).as_str() + "\n",
+        MANIFEST_PATH: manifest_text(),  # the app's operations, graphql/*.graphql
+    }
     if args.check:
-        if not SCHEMA_PATH.exists() or SCHEMA_PATH.read_text(encoding="utf-8") != text:
-            print("schema.graphql is out of date; run `python -m app export-schema`.", file=sys.stderr)
+        stale = [p.name for p, text in outputs.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
+        if stale:
+            print(f"{', '.join(stale)} out of date; run `python -m app export-schema`.", file=sys.stderr)
             return 1
-        print("schema.graphql is up to date.")
+        print("schema.graphql and the trusted-document manifest are up to date.")
         return 0
-    SCHEMA_PATH.write_text(text, encoding="utf-8")
-    print(f"Wrote {SCHEMA_PATH}")
+    for path, text in outputs.items():
+        path.write_text(text, encoding="utf-8")
+        print(f"Wrote {path}")
     return 0
 
 
@@ -196,8 +202,8 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--random-seed", type=int, default=2026)
     seed.set_defaults(run=cmd_seed)
 
-    export = commands.add_parser("export-schema", help="Write schema.graphql from the code.")
-    export.add_argument("--check", action="store_true", help="Only fail when schema.graphql is stale.")
+    export = commands.add_parser("export-schema", help="Write schema.graphql and the trusted-document manifest.")
+    export.add_argument("--check", action="store_true", help="Only fail when either is stale.")
     export.set_defaults(run=cmd_export_schema)
 
     commands.add_parser(

@@ -20,6 +20,7 @@ from app.dossiers import digest as staff_digest
 from app.dossiers import reminder_kinds as dossier_reminder_kinds
 from app.dossiers.services import DossierService
 from app.events import EventBus, build_event_bus
+from app.persisted_queries import PersistedQueryStore, build_query_store
 from app.rate_limits.database_storage import DatabaseStorage
 from app.rate_limits.limiter import Limit, RateLimiter
 from app.rate_limits.redis_storage import redis_storage
@@ -70,6 +71,7 @@ class Services:
     push: PushSender
     sweep: Sweep
     payments: PaymentService
+    persisted_queries: PersistedQueryStore
 
 
 def build_services(
@@ -116,6 +118,7 @@ def build_services(
             clock=clock,
         ),
         payments=build_payment_service(settings, dossiers, clock),
+        persisted_queries=build_query_store(settings.redis_url),
     )
 
 

@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 await services.push.close()
                 await services.bus.stop()
                 await services.rate_limiter.close()
+                await services.persisted_queries.close()
 
     app = Starlette(
         routes=[

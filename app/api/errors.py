@@ -41,6 +41,10 @@ class ApiErrorCode(StrEnum):
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
     REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+    PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
+    PERSISTED_QUERY_NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED"
+    TRUSTED_DOCUMENT_NOT_FOUND = "TRUSTED_DOCUMENT_NOT_FOUND"
+    TRUSTED_DOCUMENT_REQUIRED = "TRUSTED_DOCUMENT_REQUIRED"
 
 
 described_enum(
@@ -62,6 +66,12 @@ described_enum(
         ApiErrorCode.GRAPHQL_VALIDATION_FAILED: "The document or its variables do not fit the schema (a client bug).",
         ApiErrorCode.REQUEST_TOO_LARGE: "The HTTP body is over the size limit (status 413); nothing was read.",
         ApiErrorCode.INTERNAL_SERVER_ERROR: "Unexpected failure; `extensions.requestId` finds it in the logs.",
+        ApiErrorCode.PERSISTED_QUERY_NOT_FOUND: "APQ: the server does not know this hash yet; resend with the query.",
+        ApiErrorCode.PERSISTED_QUERY_NOT_SUPPORTED: "APQ is switched off on this server: send the `documentId`.",
+        ApiErrorCode.TRUSTED_DOCUMENT_NOT_FOUND: "No operation of the manifest has this `documentId` (an app "
+        "build newer than the server?).",
+        ApiErrorCode.TRUSTED_DOCUMENT_REQUIRED: "This server runs only the app's own operations (the manifest): "
+        "send their `documentId`.",
     },
 )
 

@@ -1,0 +1,71 @@
+"""Trusted documents: the manifest of the app's operations, and the lookup that runs them without parsing or
+validating them again.
+
+The manifest (`contract/trusted-documents.json`) is built from `graphql/*.graphql` by `python -m app export-schema`;
+each operation's id is `sha256:<hex>` of its self-contained document (GraphQL over HTTP, persisted operations).
+The server parses and validates every manifest document once, when the schema is built.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, OperationDefinitionNode, parse, validate
+from graphql.validation import ASTValidationRule
+
+from app.api.operations import app_operations
+from app.settings import PROJECT_ROOT
+
+MANIFEST_PATH = PROJECT_ROOT / "contract" / "trusted-documents.json"
+MANIFEST_FORMAT = "apollo-persisted-query-manifest"
+EMPTY_MANIFEST = '{"operations": []}'
+
+
+def document_id(text: str) -> str:
+    """The id of a document: `sha256:` and the hex digest of its UTF-8 text."""
+    return f"sha256:{sha256_hex(text)}"
+
+
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def manifest_text(operations: Mapping[str, str] | None = None) -> str:
+    """The manifest's JSON text for `operations` (name -> document; the app's by default), in name order."""
+    operations = app_operations() if operations is None else operations
+    entries = []
+    for name in sorted(operations):
+        body = operations[name]
+        operation = next(d for d in parse(body).definitions if isinstance(d, OperationDefinitionNode))
+        entries.append({"id": document_id(body), "name": name, "type": operation.operation.value, "body": body})
+    manifest = {"format": MANIFEST_FORMAT, "version": 1, "operations": entries}
+    return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+
+
+@dataclass(frozen=True)
+class TrustedDocument:
+    """A manifest operation, parsed and validated once."""
+
+    id: str
+    name: str
+    body: str
+    document: DocumentNode
+
+
+class TrustedDocuments:
+    """The manifest's documents by id, each checked against the served schema and its guard rails."""
+
+    def __init__(self, manifest: str, schema: GraphQLSchema, rules: tuple[type[ASTValidationRule], ...]) -> None:
+        self.by_id: dict[str, TrustedDocument] = {}
+        for entry in json.loads(manifest)["operations"]:
+            document = parse(entry["body"])
+            errors = validate(schema, document, rules)
+            if errors:  # a manifest out of date with the code: refuse to start rather than fail requests later
+                raise GraphQLError(f"trusted document {entry['name']} does not validate: {errors[0].message}")
+            self.by_id[entry["id"]] = TrustedDocument(entry["id"], entry["name"], entry["body"], document)
+
+    def get(self, id_: str) -> TrustedDocument | None:
+        return self.by_id.get(id_)
