@@ -11,10 +11,12 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
+from starlette_compress import CompressMiddleware
 from tortoise.contrib.starlette import RegisterTortoise
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app import db
+from app.api.public_caching import PublicReadCaching
 from app.api.schema import build_schema
 from app.api.view import GraphQLView
 from app.body_limit import BodySizeLimit
@@ -25,6 +27,7 @@ from app.payment_webhooks import stripe_webhook
 from app.settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
+COMPRESSION_MINIMUM_BYTES = 500  # below this, the headers and the codec's frame outweigh the saving
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -71,7 +74,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 "/graphql",
                 view,
                 methods=["GET", "POST"],
-                middleware=[Middleware(BodySizeLimit, max_bytes=settings.max_graphql_body_bytes)],
+                middleware=[
+                    Middleware(BodySizeLimit, max_bytes=settings.max_graphql_body_bytes),
+                    Middleware(PublicReadCaching, trusted=view.schema.trusted_documents),
+                ],
             ),
             WebSocketRoute("/graphql", view),
             Route("/healthz", healthz),
@@ -86,6 +92,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         middleware=[
             Middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies),
             Middleware(RequestIdMiddleware),
+            # zstd, brotli or gzip as the client accepts, above a small size; websockets are left alone
+            Middleware(CompressMiddleware, minimum_size=COMPRESSION_MINIMUM_BYTES),
         ],
         lifespan=lifespan,
     )
