@@ -67,7 +67,7 @@ def use(context, document: TrustedDocument) -> None:
     """Run `document` as it was parsed and validated when the schema was built."""
     context.query = document.body
     context.graphql_document = document.document
-    context.pre_execution_errors = []
+    context.pre_execution_errors = list(document.errors)
 
 
 class ReusingParserCache(ParserCache):

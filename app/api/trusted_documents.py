@@ -45,27 +45,31 @@ def manifest_text(operations: Mapping[str, str] | None = None) -> str:
     return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
 
 
-@dataclass(frozen=True)
+@dataclass
 class TrustedDocument:
-    """A manifest operation, parsed and validated once."""
+    """A manifest operation, parsed once and validated at its first use (`errors`: normally none)."""
 
     id: str
     name: str
     body: str
     document: DocumentNode
+    errors: tuple[GraphQLError, ...] | None = None
 
 
 class TrustedDocuments:
-    """The manifest's documents by id, each checked against the served schema and its guard rails."""
+    """The manifest's documents by id, checked against the served schema and its guard rails."""
 
     def __init__(self, manifest: str, schema: GraphQLSchema, rules: tuple[type[ASTValidationRule], ...]) -> None:
-        self.by_id: dict[str, TrustedDocument] = {}
-        for entry in json.loads(manifest)["operations"]:
-            document = parse(entry["body"])
-            errors = validate(schema, document, rules)
-            if errors:  # a manifest out of date with the code: refuse to start rather than fail requests later
-                raise GraphQLError(f"trusted document {entry['name']} does not validate: {errors[0].message}")
-            self.by_id[entry["id"]] = TrustedDocument(entry["id"], entry["name"], entry["body"], document)
+        self.schema = schema
+        self.rules = rules
+        self.by_id = {
+            entry["id"]: TrustedDocument(entry["id"], entry["name"], entry["body"], parse(entry["body"]))
+            for entry in json.loads(manifest)["operations"]
+        }
 
     def get(self, id_: str) -> TrustedDocument | None:
-        return self.by_id.get(id_)
+        """The document with this id, validated (once: e.g. deeper than a lowered MAX_QUERY_DEPTH), or None."""
+        document = self.by_id.get(id_)
+        if document is not None and document.errors is None:
+            document.errors = tuple(validate(self.schema, document.document, self.rules))
+        return document
