@@ -4,7 +4,9 @@
    into the ASGI app (no HTTP client in the way): the text with the server's caches warm (the same text each
    time), the text cold (a new text each time, e.g. app builds differing in whitespace), and by id (the document
    parsed and validated once, at startup). Reported as microseconds per request and as ratios to the warm text.
-2. Bytes on the wire for five of the app's most used screens: the request (query text against `documentId`) and
+2. The document stage alone (what a trusted document skips): parse and validate a new text, the caches' lookups
+   for a known text, and the manifest lookup, in microseconds per call.
+3. Bytes on the wire for five of the app's most used screens: the request (query text against `documentId`) and
    the answer uncompressed and with gzip, brotli and zstd.
 
 Run: .venv/bin/python bench/contract.py [--requests 3000] [--rounds 5]
@@ -24,7 +26,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project root
 
 import httpx
+from graphql import parse, validate
+from strawberry.extensions.parser_cache import _get_parse_cache
+from strawberry.extensions.validation_cache import _get_validate_cache
 
+from app.api.schema import CACHE_SIZE, build_schema
 from app.api.trusted_documents import MANIFEST_PATH
 from app.db import apply_migrations
 from app.main import create_app
@@ -87,7 +93,7 @@ async def text_against_id(app, requests: int, rounds: int) -> None:
         "documentId": lambda i: by_id,
     }
     samples: dict[str, list[float]] = {name: [] for name in cases}
-    for name, bodies in cases.items():  # warm-up
+    for bodies in cases.values():  # warm-up
         await per_request_us(app, bodies, 200)
     for _ in range(rounds):  # interleaved, so drift hits every case alike
         for name, bodies in cases.items():
@@ -97,6 +103,38 @@ async def text_against_id(app, requests: int, rounds: int) -> None:
     for name, values in samples.items():
         median = statistics.median(values)
         print(f"   {name:44} {median:8.1f} us   {median / base:5.2f}x the warm text")
+
+
+def document_stage(settings: Settings, calls: int, rounds: int) -> None:
+    schema = build_schema(settings)
+    trusted = schema.trusted_documents
+    rules = trusted.rules
+    text, id_ = MANIFEST[SMALL]["body"], MANIFEST[SMALL]["id"]
+    parse_cached, validate_cached = _get_parse_cache(CACHE_SIZE), _get_validate_cache(CACHE_SIZE)
+
+    def cold(i: int) -> None:
+        validate(schema._schema, parse(f"{text}\n# {i}"), rules)
+
+    def warm(i: int) -> None:
+        validate_cached(schema._schema, parse_cached(text), rules)
+
+    def by_id(i: int) -> None:
+        trusted.get(id_)
+
+    steps = {"parse + validate a new text": cold, "known text: cache lookups": warm, "by id": by_id}
+    print(f"2. the document stage of `{SMALL}`, {rounds} rounds of {calls} calls each, median per call:")
+    samples: dict[str, list[float]] = {name: [] for name in steps}
+    for round_ in range(rounds):  # interleaved, like 1.
+        for name, step in steps.items():
+            step(-1)
+            begin = time.perf_counter()
+            for i in range(calls):
+                step(round_ * calls + i)
+            samples[name].append((time.perf_counter() - begin) / calls * 1e6)
+    timings = {name: statistics.median(values) for name, values in samples.items()}
+    base = timings["known text: cache lookups"]
+    for name, micros in timings.items():
+        print(f"   {name:44} {micros:8.2f} us   {micros / base:6.3f}x the cached text")
 
 
 async def wire_bytes(app) -> None:
@@ -113,7 +151,7 @@ async def wire_bytes(app) -> None:
             },
             "ServiceQuality": {},
         }
-        print("2. bytes on the wire (request: POST body; answer: body as sent, with Accept-Encoding as shown)")
+        print("3. bytes on the wire (request: POST body; answer: body as sent, with Accept-Encoding as shown)")
         print(f"   {'operation':16} {'req text':>9} {'req id':>7} {'answer':>8} {'gzip':>7} {'br':>7} {'zstd':>7}")
         for name, variables in screens.items():
             as_text = json.dumps({"query": MANIFEST[name]["body"], "variables": variables})
@@ -139,6 +177,7 @@ async def main(requests: int, rounds: int) -> None:
         async with app.router.lifespan_context(app):
             await load_demo()
             await text_against_id(app, requests, rounds)
+            document_stage(settings, requests // 10, rounds)
             await wire_bytes(app)
 
 
