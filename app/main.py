@@ -23,6 +23,7 @@ from app.body_limit import BodySizeLimit
 from app.container import Services, build_job_scheduler, build_services
 from app.garbage_collection import tune_for_long_lived_connections
 from app.logs import RequestIdMiddleware
+from app.metrics_endpoint import metrics_endpoint
 from app.payment_webhooks import stripe_webhook
 from app.settings import Settings, load_settings
 
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             WebSocketRoute("/graphql", view),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint),
             Route(
                 "/webhooks/stripe",
                 stripe_webhook,

@@ -85,6 +85,8 @@ class Settings:
     # The API contract (README, "Trusted documents").
     trusted_documents_only: bool | None = None
     automatic_persisted_queries: bool = True
+    # Telemetry (README, "Telemetry").
+    metrics_token: str = ""
 
     @property
     def is_production(self) -> bool:

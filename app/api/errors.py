@@ -14,6 +14,7 @@ import strawberry
 from graphql import GraphQLError, get_named_type
 from strawberry.utils.str_converters import to_camel_case
 
+from app import metrics
 from app.api.enums import described_enum
 from app.errors import MESSAGES, DomainError, ErrorCode
 
@@ -170,6 +171,7 @@ def returns_user_errors(
                 given = kwargs.get("input")
                 renames = {**static_renames, **getattr(given, "client_field_renames", dict)()}
                 coded = user_error(error, info.context.locale, renames)  # type: ignore[attr-defined]
+                metrics.GRAPHQL_ERRORS.labels("user", error.code.value).inc()
                 if error.code in ARGUMENT_CODES:
                     raise bad_input(coded.message, argument=coded.field, reason=error.code.value) from None
                 check_declared(info, declared, coded)

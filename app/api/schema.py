@@ -33,6 +33,7 @@ from app.api.extensions import CodedErrors, ConfirmedViewer, FreshLoaders, is_un
 from app.api.geo import GeoQuery
 from app.api.insights import InsightsQuery
 from app.api.notifications import NotificationsMutation, NotificationsQuery, NotificationsSubscription
+from app.api.operation_metrics import OperationMetrics
 from app.api.payments import PaymentSimulationMutation, PaymentsMutation, PaymentsQuery
 from app.api.ratings import RatingsMutation, RatingsQuery
 from app.api.scalars import SCALAR_OVERRIDES
@@ -106,6 +107,7 @@ def build_schema(settings: Settings, trusted_manifest: Path | None = MANIFEST_PA
         *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
     ]
     extensions: list = [
+        OperationMetrics,
         OperationDocuments,
         functools.partial(ReusingParserCache, maxsize=CACHE_SIZE),
         functools.partial(AddValidationRules, validation_rules=guard_rules),

@@ -12,8 +12,9 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
-from strawberry.types.unset import UnsetType
+from strawberry.types.unset import UNSET, UnsetType
 
+from app import metrics
 from app.api.context import Context, preferred_locale
 from app.api.document_lookup import DOCUMENT_ID
 from app.api.errors import ApiError
@@ -74,6 +75,13 @@ class GraphQLView(GraphQL[Context, None]):
                 shared = payload["data"].encoded(super().encode_json)
                 return f'{{"id":{super().encode_json(data["id"])},"type":"next","payload":{{"data":{shared}}}}}'
         return super().encode_json(data)
+
+    async def run(self, request, context=UNSET, root_value=UNSET):
+        """Also counts the open websocket connections (app/metrics.py)."""
+        if not isinstance(request, WebSocket):
+            return await super().run(request, context, root_value)
+        with metrics.WEBSOCKET_CONNECTIONS.track_inprogress():
+            return await super().run(request, context, root_value)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket | None) -> Context:
         context = Context(

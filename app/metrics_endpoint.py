@@ -1,0 +1,35 @@
+"""GET /metrics in Prometheus' text format, for whoever holds METRICS_TOKEN (404 while it is unset)."""
+
+from __future__ import annotations
+
+import hmac
+
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from tortoise import connections
+
+from app import metrics
+
+
+async def metrics_endpoint(request: Request) -> Response:
+    token = request.app.state.services.settings.metrics_token
+    if not token:
+        return PlainTextResponse("Not Found", status_code=404)
+    given = request.headers.get("authorization", "")
+    if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+        return PlainTextResponse("Unauthorized", status_code=401, headers={"WWW-Authenticate": "Bearer"})
+    read_pool_use()
+    return Response(generate_latest(metrics.REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
+
+def read_pool_use() -> None:
+    """The PostgreSQL pools' connections now (SQLite has no pool: nothing is reported)."""
+    for name in connections.db_config:
+        pool = getattr(connections.get(name), "_pool", None)  # the asyncpg client's pool (no public accessor)
+        if pool is None or not hasattr(pool, "get_size"):
+            continue
+        idle = pool.get_idle_size()
+        metrics.DB_POOL.labels(name, "in_use").set(pool.get_size() - idle)
+        metrics.DB_POOL.labels(name, "idle").set(idle)
+        metrics.DB_POOL.labels(name, "max").set(pool.get_max_size())
