@@ -26,6 +26,7 @@ from app.logs import RequestIdMiddleware
 from app.metrics_endpoint import metrics_endpoint
 from app.payment_webhooks import stripe_webhook
 from app.settings import Settings, load_settings
+from app.tracing import SpanExporter, start_tracing
 
 logger = logging.getLogger(__name__)
 COMPRESSION_MINIMUM_BYTES = 500  # below this, the headers and the codec's frame outweigh the saving
@@ -46,11 +47,15 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", "database": "ok"})
 
 
-def create_app(settings: Settings | None = None, services: Services | None = None) -> Starlette:
-    """Build the ASGI app (also the uvicorn factory: `uvicorn --factory app.main:create_app`)."""
+def create_app(
+    settings: Settings | None = None, services: Services | None = None, span_exporter: SpanExporter | None = None
+) -> Starlette:
+    """Build the ASGI app (also the uvicorn factory: `uvicorn --factory app.main:create_app`); `span_exporter`
+    turns tracing on without an OTLP endpoint (tests)."""
     settings = settings or load_settings()
     services = services or build_services(settings)
-    view = GraphQLView(build_schema(settings), services)
+    tracing = start_tracing(settings, span_exporter)
+    view = GraphQLView(build_schema(settings, tracer_provider=tracing.provider if tracing else None), services)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -68,6 +73,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 await services.bus.stop()
                 await services.rate_limiter.close()
                 await services.persisted_queries.close()
+                if tracing is not None:
+                    tracing.close()
 
     app = Starlette(
         routes=[
@@ -100,6 +107,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         lifespan=lifespan,
     )
     app.state.services = services
+    app.state.tracing = tracing
     return app
 
 

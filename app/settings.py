@@ -87,6 +87,8 @@ class Settings:
     automatic_persisted_queries: bool = True
     # Telemetry (README, "Telemetry").
     metrics_token: str = ""
+    otel_exporter_otlp_endpoint: str = ""
+    otel_service_name: str = "dichvucong-api"
 
     @property
     def is_production(self) -> bool:

@@ -16,6 +16,7 @@ from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
 )
+from strawberry.extensions.tracing import OpenTelemetryExtension
 from strawberry.types import ExecutionContext
 from strawberry.types.base import StrawberryObjectDefinition
 
@@ -97,7 +98,9 @@ class AppSchema(strawberry.Schema):
                 logger.debug("graphql error: %s", error.message)
 
 
-def build_schema(settings: Settings, trusted_manifest: Path | None = MANIFEST_PATH) -> strawberry.Schema:
+def build_schema(
+    settings: Settings, trusted_manifest: Path | None = MANIFEST_PATH, tracer_provider: object | None = None
+) -> strawberry.Schema:
     """The schema with the guard rails `settings` ask for, and the trusted documents of `trusted_manifest` (none
     without it: `export-schema` builds the schema that a new manifest is then checked against)."""
     # Rule classes built once: MaxAliasesLimiter and friends make new classes per instance, which would give
@@ -120,6 +123,8 @@ def build_schema(settings: Settings, trusted_manifest: Path | None = MANIFEST_PA
     ]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
+    if tracer_provider is not None:  # app/tracing.py: only when an exporter is configured
+        extensions.append(functools.partial(OpenTelemetryExtension, tracer_provider=tracer_provider))
     mutation = DevelopmentMutation if settings.app_env == "development" else Mutation
     schema = AppSchema(
         query=Query,
