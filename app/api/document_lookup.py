@@ -4,8 +4,8 @@
   so the parser and the validator are skipped; unknown ids are `TRUSTED_DOCUMENT_NOT_FOUND`.
 - `extensions.persistedQuery.sha256Hash` (Apollo APQ): with the text, the text is checked against the hash and
   stored; without it, the stored text runs, or `PERSISTED_QUERY_NOT_FOUND` asks the client to resend it.
-- With `TRUSTED_DOCUMENTS_ONLY`, nothing else runs: a text (or APQ hash) must be a manifest document's, else
-  `TRUSTED_DOCUMENT_REQUIRED`; APQ registers nothing new.
+- With `TRUSTED_DOCUMENTS_ONLY`, nothing else runs: a text must be a manifest document in any layout (an APQ hash:
+  of its exact body), else `TRUSTED_DOCUMENT_REQUIRED`; APQ registers nothing new.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Iterator
 from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 
 from app.api.errors import ApiError, ApiErrorCode
-from app.api.trusted_documents import TrustedDocument, TrustedDocuments, document_id, sha256_hex
+from app.api.trusted_documents import TrustedDocument, TrustedDocuments, canonical_id, sha256_hex
 
 DOCUMENT_ID = "documentId"
 
@@ -48,7 +48,7 @@ class OperationDocuments(SchemaExtension):
                 if context.query is None:
                     raise ApiError(ApiErrorCode.PERSISTED_QUERY_NOT_FOUND, "PersistedQueryNotFound")
         elif settings.trusted_documents_required and context.query is not None:
-            use(context, by_id(trusted, document_id(context.query), ApiErrorCode.TRUSTED_DOCUMENT_REQUIRED))
+            use(context, by_id(trusted, canonical_id(context.query), ApiErrorCode.TRUSTED_DOCUMENT_REQUIRED))
         yield
 
 

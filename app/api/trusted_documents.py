@@ -8,20 +8,46 @@ The server parses and validates every manifest document once, when the schema is
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from graphql import DocumentNode, GraphQLError, GraphQLSchema, OperationDefinitionNode, parse, validate
+from graphql import (
+    DocumentNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    parse,
+    print_ast,
+    validate,
+)
 from graphql.validation import ASTValidationRule
 
-from app.api.operations import app_operations
+from app.api.operations import app_operations, reached_fragments
 from app.settings import PROJECT_ROOT
 
 MANIFEST_PATH = PROJECT_ROOT / "contract" / "trusted-documents.json"
 MANIFEST_FORMAT = "apollo-persisted-query-manifest"
 EMPTY_MANIFEST = '{"operations": []}'
+
+
+@functools.lru_cache(maxsize=1024)
+def canonical_id(text: str) -> str | None:
+    """The id `text` has in a manifest whatever its layout (whitespace, comments, fragment order): its one
+    operation with the fragments it reaches, printed canonically; None when it is not one valid operation."""
+    try:
+        definitions = parse(text).definitions
+    except GraphQLError:
+        return None
+    operations = [d for d in definitions if isinstance(d, OperationDefinitionNode)]
+    if len(operations) != 1:
+        return None
+    fragments = {d.name.value: d for d in definitions if isinstance(d, FragmentDefinitionNode)}
+    reached = reached_fragments(operations[0], fragments)
+    return document_id(print_ast(DocumentNode(definitions=(operations[0], *reached))))
 
 
 def document_id(text: str) -> str:

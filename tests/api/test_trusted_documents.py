@@ -87,11 +87,13 @@ async def production_like(app: Any, settings, sms) -> AsyncIterator[httpx.AsyncC
 async def test_trusted_only_runs_the_manifest_and_refuses_anything_else(production_like, catalogue):
     for body in (
         {"documentId": IDS["Sectors"]},
-        {"query": BODIES["Sectors"]},  # the exact text of a manifest document is that document
+        {"query": BODIES["Sectors"]},  # the text of a manifest document is that document
+        {"query": "# as a code generator prints it\nquery Sectors { sectors {\n name procedureCount } }"},
         apq(None, sha256(BODIES["Sectors"])),  # and so is its APQ hash
     ):
         assert (await production_like.post("/graphql", json=body)).json()["data"]["sectors"], body
-    for body in ({"query": AD_HOC}, apq(AD_HOC, sha256(AD_HOC)), apq(None, sha256(AD_HOC))):
+    changed = "query Sectors { sectors { name } }"  # the same name, another selection: not the manifest's
+    for body in ({"query": AD_HOC}, {"query": changed}, apq(AD_HOC, sha256(AD_HOC)), apq(None, sha256(AD_HOC))):
         refused = (await production_like.post("/graphql", json=body)).json()
         assert refused["data"] is None
         assert refused["errors"][0]["extensions"] == {"code": "TRUSTED_DOCUMENT_REQUIRED"}, body
