@@ -31,6 +31,7 @@ check-migrations: $(STAMP)
 
 check-schema: $(STAMP)
 	$(PY) -m app export-schema --check
+	$(PY) -m app check-breaking-changes
 
 schema: $(STAMP)
 	$(PY) -m app export-schema

@@ -122,17 +122,36 @@ def cmd_export_schema(settings: Settings, args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from app.api.schema import build_schema
+    from app.api.trusted_documents import MANIFEST_PATH, manifest_text
 
     # the contract outside development: development-only fields (simulatePayment) stay out of schema.graphql
-    text = build_schema(replace(settings, app_env="production")).as_str() + "\n"
+    outputs = {
+        SCHEMA_PATH: build_schema(replace(settings, app_env="production"), trusted_manifest=None).as_str() + "\n",
+        MANIFEST_PATH: manifest_text(),  # the app's operations, graphql/*.graphql
+    }
     if args.check:
-        if not SCHEMA_PATH.exists() or SCHEMA_PATH.read_text(encoding="utf-8") != text:
-            print("schema.graphql is out of date; run `python -m app export-schema`.", file=sys.stderr)
+        stale = [p.name for p, text in outputs.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
+        if stale:
+            print(f"{', '.join(stale)} out of date; run `python -m app export-schema`.", file=sys.stderr)
             return 1
-        print("schema.graphql is up to date.")
+        print("schema.graphql and the trusted-document manifest are up to date.")
         return 0
-    SCHEMA_PATH.write_text(text, encoding="utf-8")
-    print(f"Wrote {SCHEMA_PATH}")
+    for path, text in outputs.items():
+        path.write_text(text, encoding="utf-8")
+        print(f"Wrote {path}")
+    return 0
+
+
+def cmd_check_breaking_changes(settings: Settings, args: argparse.Namespace) -> int:
+    from app.api.breaking_changes import INTENDED, RELEASE_SCHEMA, intended_changes, unlisted_breaking_changes
+
+    release = RELEASE_SCHEMA.read_text(encoding="utf-8")
+    unlisted = unlisted_breaking_changes(release, SCHEMA_PATH.read_text(encoding="utf-8"), intended_changes())
+    if unlisted:
+        print(f"Breaking changes against {RELEASE_SCHEMA.name} not listed in {INTENDED.name}:", file=sys.stderr)
+        print("\n".join(f"  {change}" for change in unlisted), file=sys.stderr)
+        return 1
+    print("No unlisted breaking change against the previous release.")
     return 0
 
 
@@ -217,9 +236,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     catalogue.set_defaults(run=cmd_import_procedures)
 
-    export = commands.add_parser("export-schema", help="Write schema.graphql from the code.")
-    export.add_argument("--check", action="store_true", help="Only fail when schema.graphql is stale.")
+    export = commands.add_parser("export-schema", help="Write schema.graphql and the trusted-document manifest.")
+    export.add_argument("--check", action="store_true", help="Only fail when either is stale.")
     export.set_defaults(run=cmd_export_schema)
+
+    commands.add_parser(
+        "check-breaking-changes",
+        help="Fail on unlisted breaking changes of schema.graphql against contract/release-schema.graphql.",
+    ).set_defaults(run=cmd_check_breaking_changes)
 
     staff = commands.add_parser("create-staff", help="Create a staff account.")
     staff.add_argument("--email", required=True)

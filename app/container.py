@@ -23,6 +23,7 @@ from app.dossiers import digest as staff_digest
 from app.dossiers import reminder_kinds as dossier_reminder_kinds
 from app.dossiers.services import DossierService
 from app.events import EventBus, build_event_bus
+from app.persisted_queries import PersistedQueryStore, build_query_store
 from app.portal_sync.reconciliation import RECONCILE_AT as PORTAL_RECONCILE_AT
 from app.portal_sync.wiring import PortalSync, build_portal_sync
 from app.rate_limits.database_storage import DatabaseStorage
@@ -78,6 +79,7 @@ class Services:
     portal_sync: PortalSync
     assistant: Assistant
     sms_questions: Limit
+    persisted_queries: PersistedQueryStore
 
 
 def build_services(
@@ -133,6 +135,7 @@ def build_services(
         portal_sync=portal_sync,
         assistant=Assistant(CatalogueIndex(clock), build_conversations(settings), settings.province_hotline, clock),
         sms_questions=Limit.parse("sms:questions-per-number", settings.sms_questions_per_number),
+        persisted_queries=build_query_store(settings.redis_url),
     )
 
 

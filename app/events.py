@@ -26,6 +26,8 @@ import redis.asyncio as redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
+from app import metrics
+
 logger = logging.getLogger(__name__)
 QUEUE_SIZE = 100
 RECONNECT_DELAYS = (0.1, 0.5, 1.0, 2.0, 5.0)
@@ -129,10 +131,12 @@ class InProcessEventBus:
         return None
 
     async def publish(self, channel: str, message: dict) -> None:
+        metrics.EVENTS_PUBLISHED.labels("in-process").inc()
         self._fan_out.deliver(channel, message)
 
     async def publish_many(self, messages: Iterable[tuple[str, dict]]) -> None:
         for channel, message in messages:
+            metrics.EVENTS_PUBLISHED.labels("in-process").inc()
             self._fan_out.deliver(channel, message)
 
     def resync(self) -> None:
@@ -201,6 +205,7 @@ class RedisEventBus:
         encoded = [(channel, json.dumps(message)) for channel, message in messages]
         if not encoded:
             return
+        metrics.EVENTS_PUBLISHED.labels("redis").inc(len(encoded))
         if not self._unsent:
             try:
                 await self._send(encoded)
@@ -235,6 +240,7 @@ class RedisEventBus:
         """Queue events for the flusher; when the buffer is full the oldest go (their subscribers, cut off from
         Redis too, get RESYNC when it is back)."""
         self._unsent.extend(encoded)
+        metrics.EVENTS_UNPUBLISHED.set(min(len(self._unsent), UNSENT_LIMIT))
         overflow = len(self._unsent) - UNSENT_LIMIT
         if overflow > 0:
             for _ in range(overflow):
@@ -258,6 +264,7 @@ class RedisEventBus:
                 continue
             for _ in range(len(batch) - self._dropped):  # those the buffer did not drop meanwhile
                 self._unsent.popleft()
+            metrics.EVENTS_UNPUBLISHED.set(len(self._unsent))
             failures = 0
             logger.info("published %d events kept while Redis was unreachable", len(batch))
 

@@ -11,21 +11,26 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
+from starlette_compress import CompressMiddleware
 from tortoise.contrib.starlette import RegisterTortoise
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app import db
+from app.api.public_caching import PublicReadCaching
 from app.api.schema import build_schema
 from app.api.view import GraphQLView
 from app.body_limit import BodySizeLimit
 from app.container import Services, build_job_scheduler, build_services
 from app.garbage_collection import tune_for_long_lived_connections
 from app.logs import RequestIdMiddleware
+from app.metrics_endpoint import metrics_endpoint
 from app.payment_webhooks import stripe_webhook
 from app.settings import Settings, load_settings
 from app.sms_inbound import sms_inbound
+from app.tracing import SpanExporter, start_tracing
 
 logger = logging.getLogger(__name__)
+COMPRESSION_MINIMUM_BYTES = 500  # below this, the headers and the codec's frame outweigh the saving
 SMS_BODY_BYTES = 4096  # a phone number and one message of a few segments, in JSON
 
 
@@ -44,11 +49,15 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", "database": "ok"})
 
 
-def create_app(settings: Settings | None = None, services: Services | None = None) -> Starlette:
-    """Build the ASGI app (also the uvicorn factory: `uvicorn --factory app.main:create_app`)."""
+def create_app(
+    settings: Settings | None = None, services: Services | None = None, span_exporter: SpanExporter | None = None
+) -> Starlette:
+    """Build the ASGI app (also the uvicorn factory: `uvicorn --factory app.main:create_app`); `span_exporter`
+    turns tracing on without an OTLP endpoint (tests)."""
     settings = settings or load_settings()
     services = services or build_services(settings)
-    view = GraphQLView(build_schema(settings), services)
+    tracing = start_tracing(settings, span_exporter)
+    view = GraphQLView(build_schema(settings, tracer_provider=tracing.provider if tracing else None), services)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -67,6 +76,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 await services.bus.stop()
                 await services.rate_limiter.close()
                 await services.assistant.close()
+                await services.persisted_queries.close()
+                if tracing is not None:
+                    tracing.close()
 
     app = Starlette(
         routes=[
@@ -74,11 +86,15 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 "/graphql",
                 view,
                 methods=["GET", "POST"],
-                middleware=[Middleware(BodySizeLimit, max_bytes=settings.max_graphql_body_bytes)],
+                middleware=[
+                    Middleware(BodySizeLimit, max_bytes=settings.max_graphql_body_bytes),
+                    Middleware(PublicReadCaching, trusted=view.schema.trusted_documents),
+                ],
             ),
             WebSocketRoute("/graphql", view),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint),
             Route(
                 "/webhooks/sms",
                 sms_inbound,
@@ -95,10 +111,13 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         middleware=[
             Middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies),
             Middleware(RequestIdMiddleware),
+            # zstd, brotli or gzip as the client accepts, above a small size; websockets are left alone
+            Middleware(CompressMiddleware, minimum_size=COMPRESSION_MINIMUM_BYTES),
         ],
         lifespan=lifespan,
     )
     app.state.services = services
+    app.state.tracing = tracing
     return app
 
 

@@ -7,6 +7,7 @@ import logging
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from app import metrics
 from payments.gateway import InvalidWebhook
 
 logger = logging.getLogger(__name__)
@@ -22,5 +23,7 @@ async def stripe_webhook(request: Request) -> JSONResponse:
         )
     except InvalidWebhook as error:
         logger.warning("refused a Stripe webhook: %s", error)
+        metrics.WEBHOOKS.labels("invalid_signature").inc()
         return JSONResponse({"error": "invalid signature"}, status_code=400)
+    metrics.WEBHOOKS.labels(str(outcome)).inc()
     return JSONResponse({"received": True, "outcome": outcome})

@@ -102,6 +102,13 @@ class Settings:
     # Input limits (see the README's limits table).
     max_graphql_body_bytes: int = 262_144
     max_webhook_body_bytes: int = 1_048_576
+    # The API contract (README, "Trusted documents").
+    trusted_documents_only: bool | None = None
+    automatic_persisted_queries: bool = True
+    # Telemetry (README, "Telemetry").
+    metrics_token: str = ""
+    otel_exporter_otlp_endpoint: str = ""
+    otel_service_name: str = "dichvucong-api"
 
     @property
     def is_production(self) -> bool:
@@ -114,6 +121,11 @@ class Settings:
     @property
     def graphiql_enabled(self) -> bool:
         return not self.is_production if self.graphiql is None else self.graphiql
+
+    @property
+    def trusted_documents_required(self) -> bool:
+        """Only the manifest's operations run (by id, APQ hash or their exact text): on in production by default."""
+        return self.is_production if self.trusted_documents_only is None else self.trusted_documents_only
 
     @property
     def uses_sqlite(self) -> bool:

@@ -124,4 +124,4 @@ class GeocoderChain:
                 continue
             if place is not None:
                 return place
-        raise DomainError(ErrorCode.ADDRESS_NOT_FOUND, "near.address")
+        raise DomainError(ErrorCode.ADDRESS_NOT_FOUND, "address")

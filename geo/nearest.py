@@ -130,7 +130,7 @@ class NearestCentres:
         reach = reach_km(max_minutes, mode)
         ranked, eligible = await _nearest_eligible(latitude, longitude, procedure, residence_centre_id, reach, first)
         if not eligible:
-            raise DomainError(ErrorCode.RESIDENCE_REQUIRED, "procedureCode")
+            raise DomainError(ErrorCode.RESIDENCE_REQUIRED, "procedure_code")
         within_reach = sum(1 for row, _ in eligible if row.distance_km <= reach)
         asked = eligible[: max(first, within_reach)]
         origin = Site(latitude, longitude, ranked[0].site.island)

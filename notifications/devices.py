@@ -31,7 +31,7 @@ async def register(
     if not token or len(token) > MAX_TOKEN or any(ch.isspace() for ch in token):
         raise DomainError(ErrorCode.INVALID_DEVICE_TOKEN, "token")
     if len(app_version) > MAX_APP_VERSION:
-        raise DomainError(ErrorCode.INVALID_APP_VERSION, "appVersion")
+        raise DomainError(ErrorCode.INVALID_APP_VERSION, "app_version")
     values = {
         "citizen_id": citizen_id,
         "staff_id": staff_id,

@@ -42,8 +42,8 @@ async def update_preferences(
     quiet_end: str | None = None,
 ) -> NotificationPreferences:
     """Change what is given ("HH:MM" local times); the rest stays. Equal start and end: no quiet hours."""
-    start = minutes_of(quiet_start, "quietHoursStart") if quiet_start is not None else None
-    end = minutes_of(quiet_end, "quietHoursEnd") if quiet_end is not None else None
+    start = minutes_of(quiet_start, "quiet_hours_start") if quiet_start is not None else None
+    end = minutes_of(quiet_end, "quiet_hours_end") if quiet_end is not None else None
     preferences, _ = await NotificationPreferences.get_or_create(citizen_id=citizen_id)
     if muted is not None:
         preferences.muted_categories = sorted({Category(category).value for category in muted})

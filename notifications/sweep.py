@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from tortoise.expressions import Q
 from tortoise.functions import Count
 
+from app import metrics
 from app.clock import Clock, system_clock
 from app.events import EventBus
 from app.sms import SmsDeliveryError, SmsSender
@@ -128,6 +129,8 @@ class Sweep:
         counts = +counts
         if counts:
             await record_counts(counts, self._clock())
+            for outcome, amount in counts.items():
+                metrics.REMINDERS.labels(outcome).inc(amount)
             logger.info("reminder sweep %s", dict(counts), extra={"worker": self._worker_id})
         return counts
 
@@ -301,6 +304,8 @@ class Sweep:
     ) -> None:
         counts["sent"] += len(sent)
         counts["late"] += sum(1 for r in sent if now - r.due_at > LATE_AFTER)
+        for reminder in sent:
+            metrics.REMINDER_LATENESS.observe(max(0.0, (now - reminder.due_at).total_seconds()))
         failed += [r for r in retry if r.attempts >= self._max_attempts]
         retry = [r for r in retry if r.attempts < self._max_attempts]
         for reminder in retry:

@@ -118,15 +118,15 @@ class PaymentService:
         """Create or reuse the intent for exactly the fee due; a fee of 0 moves the dossier on without one."""
         if dossier.status is not DossierStatus.PAYMENT_REQUESTED:
             code = ErrorCode.ALREADY_PAID if await self._paid(dossier) else ErrorCode.PAYMENT_NOT_REQUESTED
-            raise DomainError(code, "dossierCode")
+            raise DomainError(code, "dossier")
         fee = await fees.assess(dossier)
         if fee is None:
-            raise DomainError(ErrorCode.FEE_UNKNOWN, "dossierCode")
+            raise DomainError(ErrorCode.FEE_UNKNOWN, "dossier")
         if fee.total_vnd == 0:
             await self._settle_without_payment(dossier, "Không phải nộp lệ phí (0 đồng).")
             return Checkout(fee=fee)
         if await self._paid(dossier):
-            raise DomainError(ErrorCode.ALREADY_PAID, "dossierCode")
+            raise DomainError(ErrorCode.ALREADY_PAID, "dossier")
         await self._cancel_stale(dossier, fee)
         citizen = await Citizen.get(id=dossier.citizen_id)  # type: ignore[attr-defined]
         customer = await self._customer(citizen)
@@ -150,7 +150,7 @@ class PaymentService:
                 return current, intent
             await self._apply_intent_state(current, intent)
             if intent.state is IntentState.SUCCEEDED:
-                raise DomainError(ErrorCode.ALREADY_PAID, "dossierCode")
+                raise DomainError(ErrorCode.ALREADY_PAID, "dossier")
         attempt = await Payment.filter(dossier_id=dossier.id, fee_version=fee.version).count() + 1
         metadata = {
             "dossier_code": dossier.code,
@@ -188,7 +188,7 @@ class PaymentService:
                 intent = await self._gateway_call(self.gateway.retrieve_intent(payment.gateway_reference))
             await self._apply_intent_state(payment, intent)
             if intent.state is IntentState.SUCCEEDED:
-                raise DomainError(ErrorCode.ALREADY_PAID, "dossierCode")
+                raise DomainError(ErrorCode.ALREADY_PAID, "dossier")
 
     async def _apply_intent_state(self, payment: Payment, intent: Intent) -> None:
         """Bring a payment in line with its intent through the event path (a deterministic event id)."""
@@ -234,13 +234,13 @@ class PaymentService:
         """Waive `amount_vnd` (None: everything still due) of an unpaid dossier's fee, with the reason."""
         reason = _checked_reason(reason)
         if await self._paid(dossier):
-            raise DomainError(ErrorCode.ALREADY_PAID, "code")
+            raise DomainError(ErrorCode.ALREADY_PAID, "dossier")
         fee = await fees.assess(dossier)
         if fee is None:
-            raise DomainError(ErrorCode.FEE_UNKNOWN, "code")
+            raise DomainError(ErrorCode.FEE_UNKNOWN, "dossier")
         amount = fee.total_vnd if amount_vnd is None else amount_vnd
         if amount <= 0 or amount > fee.total_vnd:
-            raise DomainError(ErrorCode.INVALID_AMOUNT, "amountVnd")
+            raise DomainError(ErrorCode.INVALID_AMOUNT, "amount_vnd")
         await FeeExemption.create(dossier_id=dossier.id, amount_vnd=amount, reason=reason, staff_id=staff_id)
         fee = await fees.assess(dossier)
         await self._cancel_stale(dossier, fee)
@@ -251,7 +251,7 @@ class PaymentService:
     async def set_quantities(self, dossier: Dossier, staff_id: int, quantities: dict[str, int]) -> Fee:
         """Record how many units of the procedure's per-unit charges (by item code) an unpaid dossier takes."""
         if await self._paid(dossier):
-            raise DomainError(ErrorCode.ALREADY_PAID, "code")
+            raise DomainError(ErrorCode.ALREADY_PAID, "dossier")
         items = {
             item.code: item
             for item in await ProcedureFeeItem.filter(procedure_id=dossier.procedure_id)  # type: ignore[attr-defined]
@@ -270,7 +270,7 @@ class PaymentService:
                     )
         fee = await fees.assess(dossier)
         if fee is None:
-            raise DomainError(ErrorCode.FEE_UNKNOWN, "code")
+            raise DomainError(ErrorCode.FEE_UNKNOWN, "dossier")
         await self._cancel_stale(dossier, fee)
         return fee
 
@@ -374,10 +374,10 @@ class PaymentService:
         """Refund part or all of what was paid; the same `request_key` twice refunds once."""
         reason = _checked_reason(reason)
         if amount_vnd <= 0:
-            raise DomainError(ErrorCode.INVALID_AMOUNT, "amountVnd")
+            raise DomainError(ErrorCode.INVALID_AMOUNT, "amount_vnd")
         payment = await Payment.filter(dossier_id=dossier.id, status=PaymentStatus.SUCCEEDED).order_by("-id").first()
         if payment is None:
-            raise DomainError(ErrorCode.NOTHING_TO_REFUND, "code")
+            raise DomainError(ErrorCode.NOTHING_TO_REFUND, "dossier")
         existing = await Refund.get_or_none(payment_id=payment.id, request_key=request_key)
         if existing is not None:
             return existing
@@ -387,7 +387,7 @@ class PaymentService:
                     id=payment.id, refund_requested_vnd__lte=payment.amount_vnd - amount_vnd
                 ).update(refund_requested_vnd=F("refund_requested_vnd") + amount_vnd)
                 if not reserved:
-                    raise DomainError(ErrorCode.REFUND_EXCEEDS_PAID, "amountVnd")
+                    raise DomainError(ErrorCode.REFUND_EXCEEDS_PAID, "amount_vnd")
                 refund = await Refund.create(
                     payment_id=payment.id,
                     amount_vnd=amount_vnd,
@@ -420,7 +420,7 @@ class PaymentService:
             raise DomainError(ErrorCode.PAYMENT_SIMULATION_UNAVAILABLE, None)
         payment = await Payment.filter(dossier_id=dossier.id, status__in=OPEN).order_by("-id").first()
         if payment is None:
-            raise DomainError(ErrorCode.PAYMENT_NOT_REQUESTED, "code")
+            raise DomainError(ErrorCode.PAYMENT_NOT_REQUESTED, "dossier")
         return await self.handle_event(await settle(payment.gateway_reference, succeeded))
 
 

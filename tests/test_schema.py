@@ -18,14 +18,17 @@ from graphql import (
     GraphQLInputObjectType,
     GraphQLInterfaceType,
     GraphQLObjectType,
+    GraphQLScalarType,
     GraphQLSchema,
     InlineFragmentNode,
+    NoDeprecatedCustomRule,
     OperationDefinitionNode,
     SelectionSetNode,
     TypeInfo,
     TypeInfoVisitor,
     Visitor,
     get_named_type,
+    is_specified_scalar_type,
     parse,
     specified_rules,
     specified_scalar_types,
@@ -36,6 +39,7 @@ from graphql import build_schema as build_sdl_schema
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 
 from app.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password
+from app.api.operations import app_operations, definitions, reached_fragments
 from app.api.schema import MAX_ALIASES, MAX_TOKENS, build_schema
 from app.errors import DEFAULT_LOCALE, LOCALES, MESSAGES, DomainError, ErrorCode
 from app.settings import Settings
@@ -143,7 +147,8 @@ def payloads_without_errors(schema: GraphQLSchema, document) -> list[str]:
             payload = get_named_type(type_info.get_type())
             if not isinstance(payload, GraphQLObjectType) or "errors" not in payload.fields:
                 return
-            if get_named_type(payload.fields["errors"].type).name != "UserError":
+            errors_field = payload.fields["errors"]
+            if get_named_type(errors_field.type).name != "UserError" or errors_field.deprecation_reason:
                 return
             errors = merged_selections(node.selection_set, fragments).get("errors")
             if errors is None or not errors >= USER_ERROR_FIELDS:
@@ -154,15 +159,34 @@ def payloads_without_errors(schema: GraphQLSchema, document) -> list[str]:
 
 
 @pytest.mark.parametrize("path", DOCUMENTS, ids=lambda path: path.name)
-def test_document_is_valid_against_the_committed_schema(path: Path, committed_schema):
+def test_document_names_every_operation(path: Path):
     document = parse(path.read_text(encoding="utf-8"))
-    errors = validate(committed_schema, document)
-    assert not errors, f"{path.name}:\n" + "\n".join(str(error) for error in errors)
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    assert operations, f"{path.name} defines no operation"
+    fragments = [d for d in document.definitions if isinstance(d, FragmentDefinitionNode)]
+    assert operations or fragments, f"{path.name} defines nothing"
     assert all(op.name for op in operations), f"{path.name} has an anonymous operation: name every operation"
+
+
+def app_operation_params() -> list:
+    return [pytest.param(name, document, id=name) for name, document in app_operations().items()]
+
+
+@pytest.mark.parametrize(("operation", "text"), app_operation_params())
+def test_operation_is_valid_against_the_committed_schema(operation: str, text: str, committed_schema):
+    # Each operation with the fragments it reaches in any file: what the app sends, and what the manifest holds.
+    document = parse(text)
+    errors = validate(committed_schema, document)
+    assert not errors, f"{operation}:\n" + "\n".join(str(error) for error in errors)
     missing = payloads_without_errors(committed_schema, document)
-    assert not missing, f"{path.name}: select `errors {{ code field message }}` on {', '.join(missing)}"
+    assert not missing, f"{operation}: select `errors {{ code field message }}` on {', '.join(missing)}"
+    deprecated = validate(committed_schema, document, [NoDeprecatedCustomRule])
+    assert not deprecated, f"{operation} uses deprecated names:\n" + "\n".join(str(error) for error in deprecated)
+
+
+def test_every_fragment_is_used_by_an_operation():
+    operations, fragments = definitions()
+    used = {fragment.name.value for operation in operations for fragment in reached_fragments(operation, fragments)}
+    assert set(fragments) <= used, f"unused fragments: {sorted(set(fragments) - used)}"
 
 
 def definition_names(kind: type) -> list[tuple[str, str]]:
@@ -192,16 +216,7 @@ def test_the_validity_check_notices_a_wrong_field_and_a_missing_errors_selection
     assert payloads_without_errors(committed_schema, careless) == ["signOut (SignOutPayload)"]
 
 
-def operations_of_documents() -> list:
-    return [
-        pytest.param(definition.name.value, path.read_text(encoding="utf-8"), id=definition.name.value)
-        for path in DOCUMENTS
-        for definition in parse(path.read_text(encoding="utf-8")).definitions
-        if isinstance(definition, OperationDefinitionNode) and definition.name
-    ]
-
-
-@pytest.mark.parametrize(("operation", "document"), operations_of_documents())
+@pytest.mark.parametrize(("operation", "document"), app_operation_params())
 def test_operation_passes_the_server_guard_rails(operation: str, document: str):
     """The server refuses documents deeper, longer or with more aliases than its limits: the app's must pass."""
     settings = Settings(app_env="test")
@@ -286,3 +301,12 @@ def test_a_weak_password_message_names_the_minimum_length():
     assert refused.value.params == {"min_length": MIN_PASSWORD_LENGTH}
     assert f"at least {MIN_PASSWORD_LENGTH} characters" in refused.value.message("en")
     assert f"ít nhất {MIN_PASSWORD_LENGTH} ký tự" in refused.value.message("vi")
+
+
+def test_every_custom_scalar_has_a_description_and_a_specification(committed_schema):
+    # Code generators map a custom scalar to a type through its @specifiedBy URL.
+    types = committed_schema.type_map.values()
+    custom = [t for t in types if isinstance(t, GraphQLScalarType) and not is_specified_scalar_type(t)]
+    assert {t.name for t in custom} >= {"Date", "DateTime", "JSON"}
+    for scalar in custom:
+        assert scalar.description and scalar.specified_by_url, scalar.name

@@ -16,12 +16,12 @@ async def update_profile(
     citizen = await Citizen.get(id=citizen_id)
     if residence_centre_id is not None:
         if not await Centre.filter(id=residence_centre_id).exists():
-            raise DomainError(ErrorCode.CENTRE_NOT_FOUND, "residenceCentreId")
+            raise DomainError(ErrorCode.CENTRE_NOT_FOUND, "residence_centre_id")
         citizen.residence_centre_id = residence_centre_id  # type: ignore[attr-defined]
     if full_name is not None:
         name = " ".join(full_name.split())
         if not 1 <= len(name) <= MAX_NAME_LENGTH:
-            raise DomainError(ErrorCode.INVALID_NAME, "fullName")
+            raise DomainError(ErrorCode.INVALID_NAME, "full_name")
         citizen.full_name = name
     if locale is not None:
         if locale not in {item.value for item in Locale}:

@@ -53,17 +53,17 @@ async def refresh_session(settings: Settings, sessions: LiveSessions, refresh_to
     """Rotate a refresh token at `now`; presenting an already rotated token revokes every token of that sign-in."""
     session = await Session.get_or_none(token_hash=token_digest(refresh_token))
     if session is None or session.revoked_at is not None or session.expires_at <= now:
-        raise DomainError(ErrorCode.INVALID_REFRESH_TOKEN, "refreshToken")
+        raise DomainError(ErrorCode.INVALID_REFRESH_TOKEN, "refresh_token")
     claimed = await Session.filter(id=session.id, rotated_at__isnull=True, revoked_at__isnull=True).update(
         rotated_at=now
     )
     if not claimed:
         await sessions.revoke(session.family)
-        raise DomainError(ErrorCode.INVALID_REFRESH_TOKEN, "refreshToken")
+        raise DomainError(ErrorCode.INVALID_REFRESH_TOKEN, "refresh_token")
     viewer = await _current_viewer(session)
     if viewer is None:
         await sessions.revoke(session.family)
-        raise DomainError(ErrorCode.INVALID_REFRESH_TOKEN, "refreshToken")
+        raise DomainError(ErrorCode.INVALID_REFRESH_TOKEN, "refresh_token")
     return await start_session(settings, viewer, now, family=session.family)
 
 

@@ -113,7 +113,7 @@ def _checked_installation_id(installation_id: str) -> str:
     """The app installation's id, trimmed; INVALID_DEVICE_TOKEN when empty, too long or holding spaces."""
     cleaned = installation_id.strip()
     if not cleaned or len(cleaned) > MAX_INSTALLATION_ID or any(ch.isspace() for ch in cleaned):
-        raise DomainError(ErrorCode.INVALID_DEVICE_TOKEN, "installationId")
+        raise DomainError(ErrorCode.INVALID_DEVICE_TOKEN, "installation_id")
     return cleaned
 
 

@@ -17,9 +17,10 @@ from app.accounts.sessions import TokenPair, end_session, refresh_session
 from app.api.arguments import Input
 from app.api.catalogue import Centre
 from app.api.context import Info
-from app.api.errors import UserError, returns_user_errors
+from app.api.errors import UserError, coded_mutation
 from app.api.ids import database_id
 from app.api.permissions import require_citizen
+from app.errors import ErrorCode
 
 
 @strawberry.type(description="A citizen account, identified by phone number.")
@@ -202,50 +203,74 @@ class AccountsQuery:
 
 @strawberry.type
 class AccountsMutation:
-    @strawberry.mutation(
+    @coded_mutation(
+        RequestSignInCodePayload,
         description="Send a one-time sign-in code by SMS (a new code replaces the previous one); limited per phone, "
-        "per IP and per app installation (`SIGN_IN_CODE_RATE_LIMITED`, `TOO_MANY_REQUESTS`)."
+        "per IP and per app installation (`SIGN_IN_CODE_RATE_LIMITED`, `TOO_MANY_REQUESTS`).",
+        errors=[
+            ErrorCode.INVALID_PHONE,
+            ErrorCode.INVALID_DEVICE_TOKEN,
+            ErrorCode.SIGN_IN_CODE_RATE_LIMITED,
+            ErrorCode.TOO_MANY_REQUESTS,
+            ErrorCode.SMS_DELIVERY_FAILED,
+        ],
     )
-    @returns_user_errors(RequestSignInCodePayload)
     async def request_sign_in_code(self, info: Info, input: Input[RequestSignInCodeInput]) -> RequestSignInCodePayload:
         sent = await info.context.services.sign_in_codes.send(
             input.phone, info.context.client_ip, input.installation_id
         )
         return RequestSignInCodePayload(phone=sent.phone, expires_at=sent.expires_at, resend_after=sent.resend_after)
 
-    @strawberry.mutation(description="Sign a citizen in with the SMS code; the account is created on first sign-in.")
-    @returns_user_errors(AuthPayload)
+    @coded_mutation(
+        AuthPayload,
+        description="Sign a citizen in with the SMS code; the account is created on first sign-in.",
+        errors=[
+            ErrorCode.INVALID_PHONE,
+            ErrorCode.SIGN_IN_CODE_WRONG,
+            ErrorCode.SIGN_IN_CODE_EXPIRED,
+            ErrorCode.SIGN_IN_CODE_USED,
+            ErrorCode.SIGN_IN_CODE_ATTEMPTS_EXCEEDED,
+        ],
+    )
     async def sign_in(self, info: Info, input: Input[SignInInput]) -> AuthPayload:
         pair = await info.context.services.sign_in_codes.sign_in(input.phone, input.code)
         return AuthPayload(session=await auth_session(pair))
 
-    @strawberry.mutation(
+    @coded_mutation(
+        AuthPayload,
         description="Sign a staff member in with email and password; repeated failures lock that account and IP "
-        "for a while (`TOO_MANY_SIGN_IN_ATTEMPTS`)."
+        "for a while (`TOO_MANY_SIGN_IN_ATTEMPTS`).",
+        errors=[ErrorCode.INVALID_CREDENTIALS, ErrorCode.TOO_MANY_SIGN_IN_ATTEMPTS],
     )
-    @returns_user_errors(AuthPayload)
     async def sign_in_staff(self, info: Info, input: Input[SignInStaffInput]) -> AuthPayload:
         pair = await info.context.services.staff_sign_in.sign_in(input.email, input.password, info.context.client_ip)
         return AuthPayload(session=await auth_session(pair))
 
-    @strawberry.mutation(description="Rotate tokens; reusing an old refresh token signs that session out everywhere.")
-    @returns_user_errors(AuthPayload)
+    @coded_mutation(
+        AuthPayload,
+        description="Rotate tokens; reusing an old refresh token signs that session out everywhere.",
+        errors=[ErrorCode.INVALID_REFRESH_TOKEN],
+    )
     async def refresh_token(self, info: Info, input: Input[RefreshTokenInput]) -> AuthPayload:
         services = info.context.services
         pair = await refresh_session(services.settings, services.sessions, input.refresh_token, services.clock())
         return AuthPayload(session=await auth_session(pair))
 
-    @strawberry.mutation(
+    @coded_mutation(
+        SignOutPayload,
         description="End the sign-in of this refresh token: its access tokens and subscriptions stop at once "
-        "(idempotent)."
+        "(idempotent).",
+        errors=[],
     )
-    @returns_user_errors(SignOutPayload)
     async def sign_out(self, info: Info, input: Input[SignOutInput]) -> SignOutPayload:
         await end_session(info.context.services.sessions, input.refresh_token)
         return SignOutPayload(signed_out=True)
 
-    @strawberry.mutation(description="Change the signed-in citizen's name, language or registered residence.")
-    @returns_user_errors(UpdateMyProfilePayload)
+    @coded_mutation(
+        UpdateMyProfilePayload,
+        description="Change the signed-in citizen's name, language or registered residence.",
+        errors=[ErrorCode.INVALID_NAME, ErrorCode.INVALID_LOCALE, ErrorCode.CENTRE_NOT_FOUND],
+    )
     async def update_my_profile(self, info: Info, input: Input[UpdateMyProfileInput]) -> UpdateMyProfilePayload:
         viewer = require_citizen(info)
         residence = database_id(input.residence_centre_id, "Centre") if input.residence_centre_id else None

@@ -16,8 +16,9 @@ from app.api.arguments import Input, local_if_naive
 from app.api.catalogue import Centre, Procedure
 from app.api.context import Info
 from app.api.dossier_access import own_dossier
+from app.api.dossier_reference import DOSSIER_FIELD
 from app.api.enums import described_enum
-from app.api.errors import UserError, returns_user_errors
+from app.api.errors import UserError, coded_mutation, returns_user_errors
 from app.api.ids import database_id, database_ids
 from app.api.pagination import After, Connection, First, paginate_queryset
 from app.api.permissions import require_citizen, require_staff_of
@@ -140,7 +141,10 @@ class AppointmentSlot:
 @strawberry.type(description="Result of `availableSlots`.")
 class AvailableSlotsPayload:
     slots: list[AppointmentSlot] = strawberry.field(default_factory=list, description="Slots, earliest first.")
-    errors: list[UserError] = strawberry.field(default_factory=list, description="Business failures.")
+    errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description="`CENTRE_NOT_FOUND`, `PROCEDURE_NOT_FOUND`; a bad range is a top-level `BAD_USER_INPUT`.",
+    )
 
 
 @strawberry.type(description="Result of an appointment mutation.")
@@ -279,8 +283,23 @@ class AppointmentsQuery:
 
 @strawberry.type
 class AppointmentsMutation:
-    @strawberry.mutation(description="Book a slot: one active booking per procedure and day.")
-    @returns_user_errors(AppointmentPayload)
+    @coded_mutation(
+        AppointmentPayload,
+        description="Book a slot: one active booking per procedure and day.",
+        errors=[
+            ErrorCode.DOSSIER_NOT_FOUND,
+            ErrorCode.CENTRE_NOT_FOUND,
+            ErrorCode.PROCEDURE_NOT_FOUND,
+            ErrorCode.CENTRE_NOT_ELIGIBLE,
+            ErrorCode.SLOT_IN_PAST,
+            ErrorCode.BEYOND_HORIZON,
+            ErrorCode.CENTRE_CLOSED,
+            ErrorCode.NOT_A_SLOT,
+            ErrorCode.SLOT_FULL,
+            ErrorCode.TOO_MANY_BOOKINGS,
+        ],
+        fields=DOSSIER_FIELD,
+    )
     async def book_appointment(self, info: Info, input: Input[BookAppointmentInput]) -> AppointmentPayload:
         viewer = require_citizen(info)
         dossier_id = (await own_dossier(info, input.dossier_code)).id if input.dossier_code else None
@@ -293,30 +312,54 @@ class AppointmentsMutation:
         )
         return AppointmentPayload(appointment=Appointment.from_model(appointment))
 
-    @strawberry.mutation(description="Cancel one's own appointment; the place is freed.")
-    @returns_user_errors(AppointmentPayload)
+    @coded_mutation(
+        AppointmentPayload,
+        description="Cancel one's own appointment; the place is freed.",
+        errors=[ErrorCode.APPOINTMENT_NOT_FOUND, ErrorCode.APPOINTMENT_NOT_ACTIVE],
+    )
     async def cancel_appointment(self, info: Info, input: Input[CancelAppointmentInput]) -> AppointmentPayload:
         appointment = await info.context.services.appointments.cancel(await _own(info, input.id))
         return AppointmentPayload(appointment=Appointment.from_model(appointment))
 
-    @strawberry.mutation(description="Move one's own appointment; on failure the old booking stays.")
-    @returns_user_errors(AppointmentPayload)
+    @coded_mutation(
+        AppointmentPayload,
+        description="Move one's own appointment; on failure the old booking stays.",
+        errors=[
+            ErrorCode.APPOINTMENT_NOT_FOUND,
+            ErrorCode.APPOINTMENT_NOT_ACTIVE,
+            ErrorCode.CENTRE_NOT_FOUND,
+            ErrorCode.PROCEDURE_NOT_FOUND,
+            ErrorCode.CENTRE_NOT_ELIGIBLE,
+            ErrorCode.SLOT_IN_PAST,
+            ErrorCode.BEYOND_HORIZON,
+            ErrorCode.CENTRE_CLOSED,
+            ErrorCode.NOT_A_SLOT,
+            ErrorCode.SLOT_FULL,
+            ErrorCode.TOO_MANY_BOOKINGS,
+        ],
+    )
     async def reschedule_appointment(self, info: Info, input: Input[RescheduleAppointmentInput]) -> AppointmentPayload:
         appointment = await info.context.services.appointments.reschedule(
             await _own(info, input.id), local_if_naive(input.starts_at)
         )
         return AppointmentPayload(appointment=Appointment.from_model(appointment))
 
-    @strawberry.mutation(description="Check in the holder of a ticket at your centre (staff).")
-    @returns_user_errors(AppointmentPayload)
+    @coded_mutation(
+        AppointmentPayload,
+        description="Check in the holder of a ticket at your centre (staff).",
+        errors=[ErrorCode.APPOINTMENT_NOT_FOUND, ErrorCode.APPOINTMENT_NOT_ACTIVE],
+    )
     async def check_in_appointment(self, info: Info, input: Input[CheckInAppointmentInput]) -> AppointmentPayload:
         centre = database_id(input.centre_id, "Centre")
         require_staff_of(info, centre)
         appointment = await info.context.services.appointments.check_in(centre, input.ticket)
         return AppointmentPayload(appointment=Appointment.from_model(appointment))
 
-    @strawberry.mutation(description="Record that the citizen did not come (staff of the centre).")
-    @returns_user_errors(AppointmentPayload)
+    @coded_mutation(
+        AppointmentPayload,
+        description="Record that the citizen did not come (staff of the centre).",
+        errors=[ErrorCode.APPOINTMENT_NOT_FOUND, ErrorCode.APPOINTMENT_NOT_ACTIVE],
+    )
     async def mark_no_show(self, info: Info, input: Input[MarkNoShowInput]) -> AppointmentPayload:
         appointment = await models.Appointment.get_or_none(id=database_id(input.id, "Appointment"))
         if appointment is None:
@@ -325,16 +368,22 @@ class AppointmentsMutation:
         appointment = await info.context.services.appointments.mark_no_show(appointment)
         return AppointmentPayload(appointment=Appointment.from_model(appointment))
 
-    @strawberry.mutation(description="Close your centre for appointments on one date (managers).")
-    @returns_user_errors(CentreSchedulePayload)
+    @coded_mutation(
+        CentreSchedulePayload,
+        description="Close your centre for appointments on one date (managers).",
+        errors=[ErrorCode.CENTRE_NOT_FOUND],
+    )
     async def add_centre_closure(self, info: Info, input: Input[AddCentreClosureInput]) -> CentreSchedulePayload:
         centre = database_id(input.centre_id, "Centre")
         require_staff_of(info, centre, StaffRole.MANAGER, StaffRole.ADMIN)
         await info.context.services.appointments.add_closure(centre, input.date, input.reason)
         return CentreSchedulePayload(ok=True)
 
-    @strawberry.mutation(description="Set the places per slot of your centre (managers).")
-    @returns_user_errors(CentreSchedulePayload)
+    @coded_mutation(
+        CentreSchedulePayload,
+        description="Set the places per slot of your centre (managers).",
+        errors=[ErrorCode.CENTRE_NOT_FOUND, ErrorCode.INVALID_CAPACITY],
+    )
     async def set_centre_capacity(self, info: Info, input: Input[SetCentreCapacityInput]) -> CentreSchedulePayload:
         centre = database_id(input.centre_id, "Centre")
         require_staff_of(info, centre, StaffRole.MANAGER, StaffRole.ADMIN)

@@ -8,10 +8,11 @@ from app.api.arguments import Input
 from app.api.catalogue import Procedure
 from app.api.context import Info
 from app.api.enums import described_enum
-from app.api.errors import UserError, returns_user_errors
+from app.api.errors import UserError, coded_mutation
 from app.assistant import service
 from app.assistant.actions import ActionKind
 from app.assistant.facts import FactKind
+from app.errors import ErrorCode
 
 described_enum(
     FactKind,
@@ -134,13 +135,13 @@ class AskAssistantPayload:
 
 @strawberry.type
 class AssistantMutation:
-    @strawberry.mutation(
+    @coded_mutation(
+        AskAssistantPayload,
         description="Ask the assistant (anyone; signed-in citizens may also ask about their own dossiers, "
         "appointments and fees). It answers from the catalogue only, says when a fact is unknown, and declines "
-        "with the hotline and nearest centres when unsure. A mutation: it keeps the conversation's context. "
-        "Errors: `INVALID_QUESTION`."
+        "with the hotline and nearest centres when unsure. A mutation: it keeps the conversation's context.",
+        errors=[ErrorCode.INVALID_QUESTION],
     )
-    @returns_user_errors(AskAssistantPayload)
     async def ask_assistant(self, info: Info, input: Input[AskAssistantInput]) -> AskAssistantPayload:
         viewer = info.context.viewer
         citizen_id = viewer.id if viewer is not None and viewer.is_citizen else None

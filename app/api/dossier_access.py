@@ -40,7 +40,7 @@ async def dossier_to_change(info: Info, code: str, intake: bool = False) -> Doss
     """
     dossier = await visible_dossier(info, code=code)
     if dossier is None:
-        raise DomainError(ErrorCode.DOSSIER_NOT_FOUND, "code")
+        raise DomainError(ErrorCode.DOSSIER_NOT_FOUND, "dossier")
     viewer = info.context.viewer
     if viewer.is_staff and not intake and not viewer.works_at(dossier.handling_centre_id):  # type: ignore[attr-defined]
         raise forbidden()
@@ -53,5 +53,5 @@ async def own_dossier(info: Info, code: str) -> Dossier:
     canonical = normalise_dossier_code(code)
     dossier = await Dossier.get_or_none(code=canonical, citizen_id=viewer.id) if canonical else None
     if dossier is None:
-        raise DomainError(ErrorCode.DOSSIER_NOT_FOUND, "dossierCode")
+        raise DomainError(ErrorCode.DOSSIER_NOT_FOUND, "dossier")
     return dossier

@@ -16,6 +16,7 @@ from app.accounts.identity import Viewer
 from app.api.arguments import Input, local_if_naive
 from app.api.context import Info
 from app.api.dossier_access import dossier_rights, dossier_to_change, visible_dossier
+from app.api.dossier_reference import NamesDossier
 from app.api.dossier_types import (
     Apology,
     Dossier,
@@ -25,7 +26,7 @@ from app.api.dossier_types import (
     TrackedDossier,
     status_label,
 )
-from app.api.errors import UserError, forbidden, returns_user_errors
+from app.api.errors import UserError, coded_mutation, forbidden
 from app.api.event_scope import SharedExecution, variables_text
 from app.api.ids import database_id
 from app.api.loaders import Loaders
@@ -38,6 +39,7 @@ from app.dossiers import deadlines, models
 from app.dossiers.lifecycle import FINISHED, PORTAL_CODES
 from app.dossiers.models import ActorKind, DossierStatus
 from app.dossiers.services import Actor, citizen_dossiers_channel, dossier_channel
+from app.errors import ErrorCode
 
 Code = Annotated[str, strawberry.argument(description="Dossier code, with or without dashes.")]
 
@@ -50,36 +52,31 @@ class SubmitDossierInput:
 
 
 @strawberry.input(description="Withdraw one's own dossier.")
-class WithdrawDossierInput:
-    code: str = strawberry.field(description="Dossier code.")
+class WithdrawDossierInput(NamesDossier):
     note: str = strawberry.field(default="", description="Why (optional).")
 
 
 @strawberry.input(description="Answer an open request for documents.")
-class SupplyDocumentsInput:
-    code: str = strawberry.field(description="Dossier code.")
+class SupplyDocumentsInput(NamesDossier):
     documents: list[str] = strawberry.field(description="What is supplied (names of the documents).")
     note: str = strawberry.field(default="", description="Message to the centre (optional).")
 
 
 @strawberry.input(description="Move a dossier to another status (staff of its centre).")
-class UpdateDossierStatusInput:
-    code: str = strawberry.field(description="Dossier code.")
+class UpdateDossierStatusInput(NamesDossier):
     status: DossierStatus = strawberry.field(description="The new status.")
     note: str = strawberry.field(default="", description="Shown in the timeline.")
 
 
 @strawberry.input(description="Ask the citizen for documents; the processing clock stops meanwhile.")
-class RequestSupplementInput:
-    code: str = strawberry.field(description="Dossier code.")
+class RequestSupplementInput(NamesDossier):
     items: list[str] = strawberry.field(description="Documents to supply (1 to 20).")
     deadline: datetime = strawberry.field(description="Supply by then (in the future).")
     note: str = strawberry.field(default="", description="Shown in the timeline.")
 
 
 @strawberry.input(description="Apologise for a late dossier with a new promised date.")
-class RecordApologyInput:
-    code: str = strawberry.field(description="Dossier code.")
+class RecordApologyInput(NamesDossier):
     reason: str = strawberry.field(description="Why it is late.")
     promised_at: datetime = strawberry.field(description="The new promised date (in the future).")
 
@@ -205,8 +202,16 @@ def _staff_actor(viewer: Viewer) -> Actor:
 
 @strawberry.type
 class DossiersMutation:
-    @strawberry.mutation(description="File a dossier online; it waits for intake as RECEIVING.")
-    @returns_user_errors(DossierPayload)
+    @coded_mutation(
+        DossierPayload,
+        description="File a dossier online; it waits for intake as RECEIVING.",
+        errors=[
+            ErrorCode.PROCEDURE_NOT_FOUND,
+            ErrorCode.CENTRE_NOT_FOUND,
+            ErrorCode.CENTRE_NOT_ELIGIBLE,
+            ErrorCode.INVALID_FORM_FIELD,
+        ],
+    )
     async def submit_dossier(self, info: Info, input: Input[SubmitDossierInput]) -> DossierPayload:
         viewer = require_citizen(info)
         dossier = await info.context.services.dossiers.submit(
@@ -214,48 +219,91 @@ class DossiersMutation:
         )
         return DossierPayload(dossier=Dossier.from_model(dossier))
 
-    @strawberry.mutation(description="Withdraw one's own dossier before it is finished.")
-    @returns_user_errors(DossierPayload)
+    @coded_mutation(
+        DossierPayload,
+        description="Withdraw one's own dossier before it is finished.",
+        errors=[
+            ErrorCode.DOSSIER_NOT_FOUND,
+            ErrorCode.ILLEGAL_TRANSITION,
+            ErrorCode.DOSSIER_CHANGED,
+            ErrorCode.INVALID_NOTE,
+        ],
+    )
     async def withdraw_dossier(self, info: Info, input: Input[WithdrawDossierInput]) -> DossierPayload:
         viewer = require_citizen(info)
-        dossier = await dossier_to_change(info, input.code)
+        dossier = await dossier_to_change(info, input.named_code())
         dossier = await info.context.services.dossiers.withdraw(dossier, viewer.id, input.note)
         return DossierPayload(dossier=Dossier.from_model(dossier))
 
-    @strawberry.mutation(description="Answer the open request for documents; processing resumes.")
-    @returns_user_errors(DossierPayload)
+    @coded_mutation(
+        DossierPayload,
+        description="Answer the open request for documents; processing resumes.",
+        errors=[
+            ErrorCode.DOSSIER_NOT_FOUND,
+            ErrorCode.NO_OPEN_SUPPLEMENT_REQUEST,
+            ErrorCode.INVALID_SUPPLEMENT_ITEMS,
+            ErrorCode.INVALID_NOTE,
+            ErrorCode.DOSSIER_CHANGED,
+        ],
+    )
     async def supply_documents(self, info: Info, input: Input[SupplyDocumentsInput]) -> DossierPayload:
         viewer = require_citizen(info)
-        dossier = await dossier_to_change(info, input.code)
+        dossier = await dossier_to_change(info, input.named_code())
         dossier = await info.context.services.dossiers.supply_documents(dossier, viewer.id, input.documents, input.note)
         return DossierPayload(dossier=Dossier.from_model(dossier))
 
-    @strawberry.mutation(description="Move a dossier of your centre to another status (legal transitions only).")
-    @returns_user_errors(DossierPayload)
+    @coded_mutation(
+        DossierPayload,
+        description="Move a dossier of your centre to another status (legal transitions only).",
+        errors=[
+            ErrorCode.DOSSIER_NOT_FOUND,
+            ErrorCode.ILLEGAL_TRANSITION,
+            ErrorCode.DOSSIER_CHANGED,
+            ErrorCode.INVALID_NOTE,
+        ],
+    )
     async def update_dossier_status(self, info: Info, input: Input[UpdateDossierStatusInput]) -> DossierPayload:
         viewer = require_staff(info)
         intake = input.status in (DossierStatus.RECEIVED, DossierStatus.DENIED)
-        dossier = await dossier_to_change(info, input.code, intake=intake)
+        dossier = await dossier_to_change(info, input.named_code(), intake=intake)
         dossier = await info.context.services.dossiers.change_status(
             dossier, input.status, _staff_actor(viewer), input.note
         )
         return DossierPayload(dossier=Dossier.from_model(dossier))
 
-    @strawberry.mutation(description="Ask the citizen for documents; the clock stops until they supply them.")
-    @returns_user_errors(DossierPayload)
+    @coded_mutation(
+        DossierPayload,
+        description="Ask the citizen for documents; the clock stops until they supply them.",
+        errors=[
+            ErrorCode.DOSSIER_NOT_FOUND,
+            ErrorCode.ILLEGAL_TRANSITION,
+            ErrorCode.INVALID_SUPPLEMENT_ITEMS,
+            ErrorCode.INVALID_DEADLINE,
+            ErrorCode.INVALID_NOTE,
+            ErrorCode.DOSSIER_CHANGED,
+        ],
+    )
     async def request_supplement(self, info: Info, input: Input[RequestSupplementInput]) -> DossierPayload:
         viewer = require_staff(info)
-        dossier = await dossier_to_change(info, input.code)
+        dossier = await dossier_to_change(info, input.named_code())
         dossier = await info.context.services.dossiers.request_supplement(
             dossier, viewer.id, input.items, local_if_naive(input.deadline), input.note
         )
         return DossierPayload(dossier=Dossier.from_model(dossier))
 
-    @strawberry.mutation(description="Record an apology for a late dossier, with a new promised date.")
-    @returns_user_errors(RecordApologyPayload)
+    @coded_mutation(
+        RecordApologyPayload,
+        description="Record an apology for a late dossier, with a new promised date.",
+        errors=[
+            ErrorCode.DOSSIER_NOT_FOUND,
+            ErrorCode.DOSSIER_NOT_LATE,
+            ErrorCode.INVALID_DEADLINE,
+            ErrorCode.INVALID_NOTE,
+        ],
+    )
     async def record_apology(self, info: Info, input: Input[RecordApologyInput]) -> RecordApologyPayload:
         viewer = require_staff(info)
-        dossier = await dossier_to_change(info, input.code)
+        dossier = await dossier_to_change(info, input.named_code())
         apology = await info.context.services.dossiers.record_apology(
             dossier, viewer.id, input.reason, local_if_naive(input.promised_at)
         )

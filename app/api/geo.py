@@ -147,7 +147,11 @@ class GeoQuery:
         "any centre. Residence-bound: the centre of the signed-in citizen's registered residence. Provincial: the "
         "provincial centre."
     )
-    @returns_user_errors(NearestCentresPayload)
+    @returns_user_errors(
+        NearestCentresPayload,
+        [ErrorCode.PROCEDURE_NOT_FOUND, ErrorCode.ADDRESS_NOT_FOUND, ErrorCode.RESIDENCE_REQUIRED],
+        fields={"address": "near.address"},
+    )
     async def nearest_centres(
         self,
         info: Info,
@@ -166,7 +170,7 @@ class GeoQuery:
             raise bad_input(f"`first` must be between 1 and {MAX_CANDIDATES}.")
         procedure = await models.Procedure.get_or_none(code=procedure_code.strip())
         if procedure is None:
-            raise DomainError(ErrorCode.PROCEDURE_NOT_FOUND, "procedureCode")
+            raise DomainError(ErrorCode.PROCEDURE_NOT_FOUND, "procedure_code")
         services = info.context.services
         if isinstance(start, str):
             place = await services.geocoder.locate(start)

@@ -131,7 +131,9 @@ def _above(value: float | None, target: float) -> bool | None:
 @strawberry.type(description="Result of `serviceQuality`.")
 class ServiceQualityPayload:
     quality: ServiceQuality | None = strawberry.field(default=None, description="The figures.")
-    errors: list[UserError] = strawberry.field(default_factory=list, description="Bad period or unknown procedure.")
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="`PROCEDURE_NOT_FOUND`; a bad period is a top-level `BAD_USER_INPUT`."
+    )
 
 
 @strawberry.type(description="A procedure or centre and its overdue rate.")
@@ -229,7 +231,9 @@ class Bottlenecks:
 @strawberry.type(description="Result of `bottlenecks`.")
 class BottlenecksPayload:
     bottlenecks: Bottlenecks | None = strawberry.field(default=None, description="The rankings.")
-    errors: list[UserError] = strawberry.field(default_factory=list, description="Bad period or unknown procedure.")
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="`PROCEDURE_NOT_FOUND`; a bad period is a top-level `BAD_USER_INPUT`."
+    )
 
 
 @strawberry.type(description="Expected count on one local date.")
@@ -260,7 +264,11 @@ class DemandSeries:
 @strawberry.type(description="Result of `demandForecast`.")
 class DemandForecastPayload:
     series: list[DemandSeries] = strawberry.field(default_factory=list, description="Dossiers, then appointments.")
-    errors: list[UserError] = strawberry.field(default_factory=list, description="Days out of range.")
+    errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description="Always empty: an out-of-range argument is a top-level `BAD_USER_INPUT` (README, Errors).",
+        deprecation_reason="Bad arguments come as a top-level `BAD_USER_INPUT` with `extensions.reason`.",
+    )
 
 
 @strawberry.type(description="A procedure the citizen may need next.")
@@ -272,7 +280,8 @@ class SuggestedProcedure:
 
 
 async def _scope(info: Info, centre_id: relay.GlobalID | None, procedure_code: str | None, from_, to) -> Scope:
-    """The scope asked for; a centre's only for its staff. PROCEDURE_NOT_FOUND, INVALID_PERIOD as user errors."""
+    """The scope asked for; a centre's only for its staff. PROCEDURE_NOT_FOUND as a user error, a bad period as
+    BAD_USER_INPUT."""
     centre = database_id(centre_id, "Centre") if centre_id is not None else None
     if centre is not None:
         require_staff_of(info, centre)
@@ -280,7 +289,7 @@ async def _scope(info: Info, centre_id: relay.GlobalID | None, procedure_code: s
     if procedure_code is not None:
         found = await catalogue.Procedure.get_or_none(code=procedure_code.strip()).only("id")
         if found is None:
-            raise DomainError(ErrorCode.PROCEDURE_NOT_FOUND, "procedureCode")
+            raise DomainError(ErrorCode.PROCEDURE_NOT_FOUND, "procedure_code")
         procedure = found.id
     return Scope(Period.of(from_, to, local_today(info.context.services.clock())), centre, procedure)
 

@@ -13,7 +13,7 @@ from app.accounts.identity import Viewer
 from app.api.arguments import Input
 from app.api.context import Info
 from app.api.enums import described_enum
-from app.api.errors import UserError, bad_input, returns_user_errors
+from app.api.errors import UserError, bad_input, coded_mutation
 from app.api.ids import database_id
 from app.api.pagination import After, Connection, First, paginate_queryset
 from app.api.permissions import require_citizen, require_staff, require_viewer
@@ -239,8 +239,11 @@ class NotificationsQuery:
 
 @strawberry.type
 class NotificationsMutation:
-    @strawberry.mutation(description="Register this phone for push notifications (citizens and staff).")
-    @returns_user_errors(RegisterDevicePayload)
+    @coded_mutation(
+        RegisterDevicePayload,
+        description="Register this phone for push notifications (citizens and staff).",
+        errors=[ErrorCode.INVALID_DEVICE_TOKEN, ErrorCode.INVALID_APP_VERSION],
+    )
     async def register_device(self, info: Info, input: Input[RegisterDeviceInput]) -> RegisterDevicePayload:
         viewer = require_viewer(info)
         now = info.context.services.clock()
@@ -257,14 +260,20 @@ class NotificationsMutation:
             )
         )
 
-    @strawberry.mutation(description="Stop push notifications to this phone.")
-    @returns_user_errors(UnregisterDevicePayload)
+    @coded_mutation(
+        UnregisterDevicePayload,
+        description="Stop push notifications to this phone.",
+        errors=[ErrorCode.INVALID_DEVICE_TOKEN],
+    )
     async def unregister_device(self, info: Info, input: Input[UnregisterDeviceInput]) -> UnregisterDevicePayload:
         viewer = require_viewer(info)
         return UnregisterDevicePayload(removed=await devices.unregister(input.token, **_owner(viewer)))
 
-    @strawberry.mutation(description="Mark inbox entries read.")
-    @returns_user_errors(MarkNotificationsReadPayload)
+    @coded_mutation(
+        MarkNotificationsReadPayload,
+        description="Mark inbox entries read.",
+        errors=[ErrorCode.TOO_MANY_IDS, ErrorCode.INVALID_NOTIFICATION_SELECTION],
+    )
     async def mark_notifications_read(
         self, info: Info, input: Input[MarkNotificationsReadInput]
     ) -> MarkNotificationsReadPayload:
@@ -275,8 +284,11 @@ class NotificationsMutation:
         marked = await inbox.mark_read(info.context.services.clock(), **owner, ids=ids)
         return MarkNotificationsReadPayload(marked=marked, unread_count=await inbox.unread_count(**owner))
 
-    @strawberry.mutation(description="Change which pushes you get and your quiet hours (citizens).")
-    @returns_user_errors(NotificationPreferencesPayload)
+    @coded_mutation(
+        NotificationPreferencesPayload,
+        description="Change which pushes you get and your quiet hours (citizens).",
+        errors=[ErrorCode.INVALID_QUIET_HOURS],
+    )
     async def update_notification_preferences(
         self, info: Info, input: Input[UpdateNotificationPreferencesInput]
     ) -> NotificationPreferencesPayload:

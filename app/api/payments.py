@@ -13,10 +13,12 @@ from app.accounts.models import StaffRole
 from app.api.arguments import Input
 from app.api.context import Info
 from app.api.dossier_access import dossier_to_change, own_dossier
-from app.api.errors import UserError, bad_input, returns_user_errors
+from app.api.dossier_reference import DOSSIER_FIELD
+from app.api.errors import UserError, bad_input, coded_mutation, returns_user_errors
 from app.api.ids import database_id
 from app.api.payment_types import Fee, Payment, Receipt, Refund
 from app.api.permissions import require_staff, require_staff_of, require_viewer
+from app.errors import ErrorCode
 from payments import models
 from payments.models import IssueKind
 from payments.reconciliation import open_issues
@@ -86,7 +88,11 @@ class CentrePayments:
 @strawberry.type(description="Result of `centrePayments`.")
 class CentrePaymentsPayload:
     report: CentrePayments | None = strawberry.field(default=None, description="The takings.")
-    errors: list[UserError] = strawberry.field(default_factory=list, description="Business failures.")
+    errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description="Always empty: an out-of-range argument is a top-level `BAD_USER_INPUT` (README, Errors).",
+        deprecation_reason="Bad arguments come as a top-level `BAD_USER_INPUT` with `extensions.reason`.",
+    )
 
 
 @strawberry.type(description="A mismatch between the payment gateway and our records, for managers.")
@@ -195,10 +201,18 @@ class PaymentsQuery:
 
 @strawberry.type
 class PaymentsMutation:
-    @strawberry.mutation(
-        description="Start or resume paying one's own dossier's fee (the same intent until it changes)."
+    @coded_mutation(
+        CreateFeeCheckoutPayload,
+        description="Start or resume paying one's own dossier's fee (the same intent until it changes).",
+        errors=[
+            ErrorCode.DOSSIER_NOT_FOUND,
+            ErrorCode.PAYMENT_NOT_REQUESTED,
+            ErrorCode.ALREADY_PAID,
+            ErrorCode.FEE_UNKNOWN,
+            ErrorCode.PAYMENT_GATEWAY_ERROR,
+        ],
+        fields=DOSSIER_FIELD,
     )
-    @returns_user_errors(CreateFeeCheckoutPayload)
     async def create_fee_checkout(self, info: Info, input: Input[CreateFeeCheckoutInput]) -> CreateFeeCheckoutPayload:
         dossier = await own_dossier(info, input.dossier_code)
         checkout = await info.context.services.payments.checkout(dossier)
@@ -218,8 +232,19 @@ class PaymentsMutation:
             ),
         )
 
-    @strawberry.mutation(description="Refund (part of) a paid fee, e.g. for a dossier denied after payment (managers).")
-    @returns_user_errors(RefundFeePayload)
+    @coded_mutation(
+        RefundFeePayload,
+        description="Refund (part of) a paid fee, e.g. for a dossier denied after payment (managers).",
+        errors=[
+            ErrorCode.DOSSIER_NOT_FOUND,
+            ErrorCode.INVALID_AMOUNT,
+            ErrorCode.REASON_REQUIRED,
+            ErrorCode.NOTHING_TO_REFUND,
+            ErrorCode.REFUND_EXCEEDS_PAID,
+            ErrorCode.PAYMENT_GATEWAY_ERROR,
+        ],
+        fields=DOSSIER_FIELD,
+    )
     async def refund_fee(self, info: Info, input: Input[RefundFeeInput]) -> RefundFeePayload:
         viewer = require_staff(info, StaffRole.MANAGER, StaffRole.ADMIN)
         if not 1 <= len(input.idempotency_key) <= MAX_REQUEST_KEY:
@@ -230,16 +255,36 @@ class PaymentsMutation:
         )
         return RefundFeePayload(refund=Refund.from_model(refund))
 
-    @strawberry.mutation(description="Waive part or all of an unpaid fee, with the reason (staff).")
-    @returns_user_errors(FeePayload)
+    @coded_mutation(
+        FeePayload,
+        description="Waive part or all of an unpaid fee, with the reason (staff).",
+        errors=[
+            ErrorCode.DOSSIER_NOT_FOUND,
+            ErrorCode.ALREADY_PAID,
+            ErrorCode.FEE_UNKNOWN,
+            ErrorCode.INVALID_AMOUNT,
+            ErrorCode.REASON_REQUIRED,
+        ],
+        fields=DOSSIER_FIELD,
+    )
     async def apply_fee_exemption(self, info: Info, input: Input[ApplyFeeExemptionInput]) -> FeePayload:
         viewer = require_staff(info)
         dossier = await dossier_to_change(info, input.dossier_code)
         fee = await info.context.services.payments.exempt(dossier, viewer.id, input.amount_vnd, input.reason)
         return FeePayload(fee=Fee.from_lines(fee.lines_json(), info.context.locale))
 
-    @strawberry.mutation(description="Count per-unit charges (pages, copies) of an unpaid dossier (staff).")
-    @returns_user_errors(FeePayload)
+    @coded_mutation(
+        FeePayload,
+        description="Count per-unit charges (pages, copies) of an unpaid dossier (staff).",
+        errors=[
+            ErrorCode.DOSSIER_NOT_FOUND,
+            ErrorCode.ALREADY_PAID,
+            ErrorCode.FEE_UNKNOWN,
+            ErrorCode.FEE_ITEM_NOT_FOUND,
+            ErrorCode.INVALID_AMOUNT,
+        ],
+        fields=DOSSIER_FIELD,
+    )
     async def set_fee_item_quantities(self, info: Info, input: Input[SetFeeItemQuantitiesInput]) -> FeePayload:
         viewer = require_staff(info)
         dossier = await dossier_to_change(info, input.dossier_code)
@@ -250,10 +295,12 @@ class PaymentsMutation:
 
 @strawberry.type
 class PaymentSimulationMutation:
-    @strawberry.mutation(
-        description="Development only: settle one's own open checkout as if the gateway's webhook arrived."
+    @coded_mutation(
+        SimulatePaymentPayload,
+        description="Development only: settle one's own open checkout as if the gateway's webhook arrived.",
+        errors=[ErrorCode.DOSSIER_NOT_FOUND, ErrorCode.PAYMENT_SIMULATION_UNAVAILABLE, ErrorCode.PAYMENT_NOT_REQUESTED],
+        fields=DOSSIER_FIELD,
     )
-    @returns_user_errors(SimulatePaymentPayload)
     async def simulate_payment(self, info: Info, input: Input[SimulatePaymentInput]) -> SimulatePaymentPayload:
         dossier = await own_dossier(info, input.dossier_code)
         outcome = await info.context.services.payments.simulate(dossier, input.succeeded)

@@ -11,7 +11,7 @@ from strawberry import relay
 from app.accounts.models import StaffRole
 from app.api.arguments import Input
 from app.api.context import Info
-from app.api.errors import UserError, returns_user_errors
+from app.api.errors import UserError, coded_mutation
 from app.api.ids import database_id
 from app.api.permissions import require_staff
 from app.errors import DomainError, ErrorCode
@@ -92,11 +92,11 @@ class PortalSyncQuery:
 
 @strawberry.type
 class PortalSyncMutation:
-    @strawberry.mutation(
-        description="Send a parked change to the portal again, with the later changes of its dossier (admins). "
-        "Errors: `PORTAL_RECORD_NOT_PARKED`."
+    @coded_mutation(
+        RetryPortalSyncPayload,
+        description="Send a parked change to the portal again, with the later changes of its dossier (admins).",
+        errors=[ErrorCode.PORTAL_RECORD_NOT_PARKED],
     )
-    @returns_user_errors(RetryPortalSyncPayload)
     async def retry_portal_sync(self, info: Info, input: Input[RetryPortalSyncInput]) -> RetryPortalSyncPayload:
         require_staff(info, StaffRole.ADMIN)
         row = await figures.retry_parked(database_id(input.id, "PortalSyncRecord"), info.context.services.clock())

@@ -11,8 +11,9 @@ from strawberry import relay
 from app.accounts.models import StaffRole
 from app.api.arguments import Input
 from app.api.context import Info
+from app.api.dossier_reference import NamesDossier
 from app.api.enums import described_enum
-from app.api.errors import UserError, bad_input, returns_user_errors
+from app.api.errors import UserError, bad_input, coded_mutation
 from app.api.ids import database_id
 from app.api.pagination import After, Connection, First, paginate_queryset
 from app.api.permissions import require_citizen, require_staff_of
@@ -107,8 +108,7 @@ class RatingCriteriaInput:
 
 
 @strawberry.input(description="Rate one's own dossier once its result is ready, or change the rating within 7 days.")
-class RateDossierInput:
-    code: str = strawberry.field(description="Dossier code, with or without dashes.")
+class RateDossierInput(NamesDossier):
     level: RatingLevel = strawberry.field(description="How satisfied the citizen was.")
     criteria: RatingCriteriaInput | None = strawberry.field(default=None, description="Scores per criterion.")
     comment: str = strawberry.field(default="", description="Free text, at most 2000 characters.")
@@ -192,17 +192,34 @@ class RatingsQuery:
 
 @strawberry.type
 class RatingsMutation:
-    @strawberry.mutation(description="Rate your dossier once its result is ready; change it within 7 days.")
-    @returns_user_errors(RatingPayload)
+    @coded_mutation(
+        RatingPayload,
+        description="Rate your dossier once its result is ready; change it within 7 days.",
+        errors=[
+            ErrorCode.DOSSIER_NOT_FOUND,
+            ErrorCode.RATING_NOT_OPEN,
+            ErrorCode.RATING_LOCKED,
+            ErrorCode.INVALID_SCORE,
+            ErrorCode.INVALID_NOTE,
+        ],
+    )
     async def rate_dossier(self, info: Info, input: Input[RateDossierInput]) -> RatingPayload:
         viewer = require_citizen(info)
         rating = await services.rate_dossier(
-            viewer.id, input.code, input.level, _scores(input.criteria), input.comment, info.context.services.clock()
+            viewer.id,
+            input.named_code(),
+            input.level,
+            _scores(input.criteria),
+            input.comment,
+            info.context.services.clock(),
         )
         return RatingPayload(rating=await Rating.load(rating))
 
-    @strawberry.mutation(description="Answer a rating of your centre once (managers); the citizen is notified.")
-    @returns_user_errors(RatingPayload)
+    @coded_mutation(
+        RatingPayload,
+        description="Answer a rating of your centre once (managers); the citizen is notified.",
+        errors=[ErrorCode.RATING_NOT_FOUND, ErrorCode.RATING_ALREADY_ANSWERED, ErrorCode.INVALID_RESPONSE],
+    )
     async def respond_to_rating(self, info: Info, input: Input[RespondToRatingInput]) -> RatingPayload:
         rating = await models.Rating.get_or_none(id=database_id(input.id, "Rating"))
         if rating is None:

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import functools
 import logging
+from pathlib import Path
 from typing import Annotated
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, specified_rules
 from strawberry import relay
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
-    ValidationCache,
 )
+from strawberry.extensions.tracing import OpenTelemetryExtension
 from strawberry.types import ExecutionContext
 from strawberry.types.base import StrawberryObjectDefinition
 
@@ -27,6 +27,7 @@ from app.api.assistant import AssistantMutation
 from app.api.catalogue import CatalogueQuery
 from app.api.context import Info
 from app.api.document_limits import operation_depth_rule
+from app.api.document_lookup import OperationDocuments, ReusingParserCache, ReusingValidationCache
 from app.api.dossiers import DossiersMutation, DossiersQuery, DossiersSubscription
 from app.api.errors import ApiErrorCode
 from app.api.event_scope import SharedEventExecutor
@@ -34,9 +35,12 @@ from app.api.extensions import CodedErrors, ConfirmedViewer, FreshLoaders, is_un
 from app.api.geo import GeoQuery
 from app.api.insights import InsightsQuery
 from app.api.notifications import NotificationsMutation, NotificationsQuery, NotificationsSubscription
+from app.api.operation_metrics import OperationMetrics
 from app.api.payments import PaymentSimulationMutation, PaymentsMutation, PaymentsQuery
 from app.api.portal_sync import PortalSyncMutation, PortalSyncQuery
 from app.api.ratings import RatingsMutation, RatingsQuery
+from app.api.scalars import SCALAR_OVERRIDES
+from app.api.trusted_documents import EMPTY_MANIFEST, MANIFEST_PATH, TrustedDocuments
 from app.settings import Settings
 
 logger = logging.getLogger("app.api")
@@ -104,8 +108,11 @@ class AppSchema(strawberry.Schema):
                 logger.debug("graphql error: %s", error.message)
 
 
-def build_schema(settings: Settings) -> strawberry.Schema:
-    """The schema with the guard rails `settings` ask for."""
+def build_schema(
+    settings: Settings, trusted_manifest: Path | None = MANIFEST_PATH, tracer_provider: object | None = None
+) -> strawberry.Schema:
+    """The schema with the guard rails `settings` ask for, and the trusted documents of `trusted_manifest` (none
+    without it: `export-schema` builds the schema that a new manifest is then checked against)."""
     # Rule classes built once: MaxAliasesLimiter and friends make new classes per instance, which would give
     # ValidationCache a new key on every request.
     guard_rules = [
@@ -113,9 +120,11 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
     ]
     extensions: list = [
-        functools.partial(ParserCache, maxsize=CACHE_SIZE),
+        OperationMetrics,
+        OperationDocuments,
+        functools.partial(ReusingParserCache, maxsize=CACHE_SIZE),
         functools.partial(AddValidationRules, validation_rules=guard_rules),
-        functools.partial(ValidationCache, maxsize=CACHE_SIZE),
+        functools.partial(ReusingValidationCache, maxsize=CACHE_SIZE),
         functools.partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
         ArgumentLengthLimits,
         ConfirmedViewer,
@@ -124,12 +133,20 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     ]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
+    if tracer_provider is not None:  # app/tracing.py: only when an exporter is configured
+        extensions.append(functools.partial(OpenTelemetryExtension, tracer_provider=tracer_provider))
     mutation = DevelopmentMutation if settings.app_env == "development" else Mutation
-    return AppSchema(
+    schema = AppSchema(
         query=Query,
         mutation=mutation,
         subscription=Subscription,
         extensions=extensions,
         types=[ApiErrorCode],
         execution_context_class=SharedEventExecutor,
+        scalar_overrides=SCALAR_OVERRIDES,
     )
+    # Checked once here against the rules every request meets; then run without parsing or validating again.
+    rules = (*specified_rules, *guard_rules)
+    manifest = trusted_manifest.read_text(encoding="utf-8") if trusted_manifest else EMPTY_MANIFEST
+    schema.trusted_documents = TrustedDocuments(manifest, schema._schema, rules)  # type: ignore[attr-defined]
+    return schema

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 
+from app import metrics
 from app.accounts.identity import Viewer
 from app.accounts.live_sessions import REVOKED_KEY, revocation_channel
 from app.api.context import Info
@@ -25,6 +26,12 @@ async def checked_messages(info: Info, authorize: Callable[[Info], Viewer], *cha
     resolved from it reads current data.
     """
     viewer = authorize(info)
+    with metrics.SUBSCRIPTIONS.track_inprogress():
+        async for message in _checked(info, authorize, viewer, channels):
+            yield message
+
+
+async def _checked(info: Info, authorize: Callable[[Info], Viewer], viewer: Viewer, channels) -> AsyncIterator[dict]:
     sessions = info.context.services.sessions
     revocations = (revocation_channel(viewer.session),) if viewer.session else ()
     async with info.context.services.bus.subscribe(*channels, *revocations) as messages:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from cross_web import HTTPException
+from collections.abc import Mapping
+
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
-from strawberry.types.unset import UnsetType
+from strawberry.types.unset import UNSET, UnsetType
 
+from app import metrics
 from app.api.context import Context, preferred_locale
+from app.api.document_lookup import DOCUMENT_ID
 from app.api.errors import ApiError
 from app.api.event_scope import EventScopes, SharedData
 from app.api.shared_delivery import SharedDeliveryHandler
@@ -46,6 +51,22 @@ class GraphQLView(GraphQL[Context, None]):
         except RecursionError:
             raise HTTPException(400, "Unable to parse request body as JSON: nested too deeply") from None
 
+    def should_render_graphql_ide(self, request) -> bool:
+        """A GET naming a document by id or hash is an operation, whatever the Accept header says."""
+        params = request.query_params
+        return "documentId" not in params and "extensions" not in params and super().should_render_graphql_ide(request)
+
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """Also reads a top-level `documentId` (GraphQL over HTTP, persisted operations) into the `extensions` the
+        schema's document lookup reads; only a request without query text is looked at again for it."""
+        data = await super().parse_http_body(request)
+        if isinstance(data, list) or data.query is not None:
+            return data
+        raw = request.query_params if request.method == "GET" else self.parse_json(await request.get_body())
+        if isinstance(raw, Mapping) and "documentId" in raw:
+            data.extensions = {**(data.extensions or {}), DOCUMENT_ID: raw["documentId"]}
+        return data
+
     def encode_json(self, data: object) -> str | bytes:
         """A `next` message carrying shared data splices that data's one encoding behind the operation's id."""
         if isinstance(data, dict) and data.get("type") == "next" and len(data) == 3:
@@ -54,6 +75,13 @@ class GraphQLView(GraphQL[Context, None]):
                 shared = payload["data"].encoded(super().encode_json)
                 return f'{{"id":{super().encode_json(data["id"])},"type":"next","payload":{{"data":{shared}}}}}'
         return super().encode_json(data)
+
+    async def run(self, request, context=UNSET, root_value=UNSET):
+        """Also counts the open websocket connections (app/metrics.py)."""
+        if not isinstance(request, WebSocket):
+            return await super().run(request, context, root_value)
+        with metrics.WEBSOCKET_CONNECTIONS.track_inprogress():
+            return await super().run(request, context, root_value)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket | None) -> Context:
         context = Context(

@@ -98,7 +98,7 @@ class AppointmentService:
     async def set_capacity(self, centre_id: int, per_slot: int) -> int:
         """Set the places per slot; the next booking on any worker uses it (claims read it in their statement)."""
         if not 0 <= per_slot <= MAX_PER_SLOT:
-            raise DomainError(ErrorCode.INVALID_CAPACITY, "perSlot")
+            raise DomainError(ErrorCode.INVALID_CAPACITY, "per_slot")
         await self._centre(centre_id)
         async with in_transaction():
             updated = await SlotCapacity.filter(centre_id=centre_id).update(per_slot=per_slot)
@@ -188,7 +188,7 @@ class AppointmentService:
                 await cancel_reminders(appointment.id, old_starts)
                 await self._schedule_reminders(appointment, starts_utc)
         except IntegrityError:
-            raise DomainError(ErrorCode.TOO_MANY_BOOKINGS, "startsAt") from None  # active that day already
+            raise DomainError(ErrorCode.TOO_MANY_BOOKINGS, "starts_at") from None  # active that day already
         except _NoRoom:
             raise await self._no_room(centre.id, local_day) from None
         await appointment.refresh_from_db()
@@ -234,7 +234,7 @@ class AppointmentService:
         except IntegrityError:
             if await Appointment.exists(ticket=ticket):
                 raise _TicketTaken from None
-            raise DomainError(ErrorCode.TOO_MANY_BOOKINGS, "startsAt") from None
+            raise DomainError(ErrorCode.TOO_MANY_BOOKINGS, "starts_at") from None
         except _NoRoom:
             raise await self._no_room(centre.id, day) from None
         return appointment
@@ -265,7 +265,7 @@ class AppointmentService:
     async def _no_room(self, centre_id: int, day: date) -> DomainError:
         """Why a claim was refused, asked after its transaction ended so that it holds no lock meanwhile."""
         return DomainError(
-            ErrorCode.CENTRE_CLOSED if await is_closed(centre_id, day) else ErrorCode.SLOT_FULL, "startsAt"
+            ErrorCode.CENTRE_CLOSED if await is_closed(centre_id, day) else ErrorCode.SLOT_FULL, "starts_at"
         )
 
     async def _schedule_reminders(self, appointment: Appointment, starts_at: datetime) -> None:
@@ -285,7 +285,7 @@ class AppointmentService:
             if centre is not None:
                 self._centres.put(centre_id, centre)
         if centre is None:
-            raise DomainError(ErrorCode.CENTRE_NOT_FOUND, "centreId")
+            raise DomainError(ErrorCode.CENTRE_NOT_FOUND, "centre_id")
         return centre
 
     async def _procedure(self, code: str) -> Procedure:
@@ -296,7 +296,7 @@ class AppointmentService:
             if procedure is not None:
                 self._procedures.put(key, procedure)
         if procedure is None:
-            raise DomainError(ErrorCode.PROCEDURE_NOT_FOUND, "procedureCode")
+            raise DomainError(ErrorCode.PROCEDURE_NOT_FOUND, "procedure_code")
         return procedure
 
     async def _check_eligible(self, citizen_id: int, procedure: Procedure, centre: Centre) -> None:
@@ -310,7 +310,7 @@ class AppointmentService:
         verdict = check_eligibility(procedure, centre, residence, await provincial_centre_id())
         if not verdict.eligible:
             reason = {"vi": verdict.reason_vi, "en": verdict.reason_en}
-            raise DomainError(ErrorCode.CENTRE_NOT_ELIGIBLE, "centreId", reason=reason)
+            raise DomainError(ErrorCode.CENTRE_NOT_ELIGIBLE, "centre_id", reason=reason)
 
     def _check_slot(self, centre: Centre, starts_at: datetime) -> date:
         """The slot's local date when `starts_at` is a slot of the centre's hours; a coded error otherwise.
@@ -320,14 +320,14 @@ class AppointmentService:
         now = self._clock()
         local = starts_at.astimezone(LOCAL_TZ)
         if starts_at < bookable_from(now):
-            raise DomainError(ErrorCode.SLOT_IN_PAST, "startsAt")
+            raise DomainError(ErrorCode.SLOT_IN_PAST, "starts_at")
         if local.date() > horizon_day(now):
-            raise DomainError(ErrorCode.BEYOND_HORIZON, "startsAt")
+            raise DomainError(ErrorCode.BEYOND_HORIZON, "starts_at")
         slots = day_slots(centre.opening_hours, local.date())
         if not slots:
-            raise DomainError(ErrorCode.CENTRE_CLOSED, "startsAt")
+            raise DomainError(ErrorCode.CENTRE_CLOSED, "starts_at")
         if local not in slots:
-            raise DomainError(ErrorCode.NOT_A_SLOT, "startsAt")
+            raise DomainError(ErrorCode.NOT_A_SLOT, "starts_at")
         return local.date()
 
     async def _publish(self, appointment: Appointment, kind: BookingUpdateKind) -> None:

@@ -56,7 +56,7 @@ BIRTH_FIELDS = [
 
 def _clean(field: FormField, value: object) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > MAX_TEXT:
-        raise DomainError(ErrorCode.INVALID_FORM_FIELD, f"formFields.{field.key}")
+        raise DomainError(ErrorCode.INVALID_FORM_FIELD, f"form_fields.{field.key}")
     text = value.strip()
     try:
         if field.kind is FieldKind.CITIZEN_ID and not _CITIZEN_ID.match(text):
@@ -66,24 +66,24 @@ def _clean(field: FormField, value: object) -> str:
         if field.kind is FieldKind.DATE:
             return date.fromisoformat(text).isoformat()
     except (ValueError, DomainError):
-        raise DomainError(ErrorCode.INVALID_FORM_FIELD, f"formFields.{field.key}") from None
+        raise DomainError(ErrorCode.INVALID_FORM_FIELD, f"form_fields.{field.key}") from None
     return text
 
 
 def validate_form(fields: list[FormField], answers: object) -> dict[str, str]:
     """The cleaned answers; a missing, malformed or unknown field raises INVALID_FORM_FIELD naming it."""
     if not isinstance(answers, dict):
-        raise DomainError(ErrorCode.INVALID_FORM_FIELD, "formFields")
+        raise DomainError(ErrorCode.INVALID_FORM_FIELD, "form_fields")
     known = {field.key for field in fields}
     for key in answers:
         if key not in known:
-            raise DomainError(ErrorCode.INVALID_FORM_FIELD, f"formFields.{key}")
+            raise DomainError(ErrorCode.INVALID_FORM_FIELD, f"form_fields.{key}")
     cleaned = {}
     for field in fields:
         value = answers.get(field.key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if field.required:
-                raise DomainError(ErrorCode.INVALID_FORM_FIELD, f"formFields.{field.key}")
+                raise DomainError(ErrorCode.INVALID_FORM_FIELD, f"form_fields.{field.key}")
             continue
         cleaned[field.key] = _clean(field, value)
     return cleaned

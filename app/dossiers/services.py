@@ -105,16 +105,16 @@ class DossierService:
         """File a dossier online: it waits in RECEIVING for intake by the centre."""
         procedure = await Procedure.get_or_none(code=procedure_code.strip(), withdrawn_at__isnull=True)
         if procedure is None:
-            raise DomainError(ErrorCode.PROCEDURE_NOT_FOUND, "procedureCode")
+            raise DomainError(ErrorCode.PROCEDURE_NOT_FOUND, "procedure_code")
         centre = await Centre.get_or_none(id=centre_id)
         if centre is None:
-            raise DomainError(ErrorCode.CENTRE_NOT_FOUND, "centreId")
+            raise DomainError(ErrorCode.CENTRE_NOT_FOUND, "centre_id")
         citizen = await Citizen.get(id=citizen_id)
         provincial_id = await provincial_centre_id()
         verdict = check_eligibility(procedure, centre, citizen.residence_centre_id, provincial_id)  # type: ignore[attr-defined]
         if not verdict.eligible or verdict.handling_centre_id is None:
             reason = {"vi": verdict.reason_vi, "en": verdict.reason_en}
-            raise DomainError(ErrorCode.CENTRE_NOT_ELIGIBLE, "centreId", reason=reason)
+            raise DomainError(ErrorCode.CENTRE_NOT_ELIGIBLE, "centre_id", reason=reason)
         form = validate_form([FormField.from_json(f) for f in procedure.form_fields], answers)
         now = self._clock()
         for _ in range(CODE_ATTEMPTS):
@@ -188,7 +188,7 @@ class DossierService:
             await SupplementRequest.filter(dossier_id=dossier.id, supplied_at__isnull=True).order_by("-id").first()
         )
         if request is None or dossier.status is not DossierStatus.SUPPLEMENT_REQUESTED:
-            raise DomainError(ErrorCode.NO_OPEN_SUPPLEMENT_REQUEST, "code")
+            raise DomainError(ErrorCode.NO_OPEN_SUPPLEMENT_REQUEST, "dossier")
         note = _checked_note(note)
         cleaned = _checked_items(documents, "documents")
 
@@ -205,9 +205,9 @@ class DossierService:
         """A late dossier's apology with a new promised date; the citizen sees it on the dossier."""
         now = self._clock()
         if dossier.status in FINISHED or not is_overdue(dossier, now):
-            raise DomainError(ErrorCode.DOSSIER_NOT_LATE, "code")
+            raise DomainError(ErrorCode.DOSSIER_NOT_LATE, "dossier")
         if promised_at <= now:
-            raise DomainError(ErrorCode.INVALID_DEADLINE, "promisedAt")
+            raise DomainError(ErrorCode.INVALID_DEADLINE, "promised_at")
         reason = _checked_note(reason, "reason")
         if not reason:
             raise DomainError(ErrorCode.INVALID_NOTE, "reason")
@@ -238,7 +238,7 @@ class DossierService:
         }
         async with in_transaction():
             if not await Dossier.filter(id=dossier.id, version=dossier.version).update(**changes):
-                raise DomainError(ErrorCode.DOSSIER_CHANGED, "code")
+                raise DomainError(ErrorCode.DOSSIER_CHANGED, "dossier")
             event = await self._record(dossier.id, dossier.status, target, actor, note, now)
             await self._portal.dossier_changed(dossier.id, event)  # the national portal hears of it
             if also is not None:

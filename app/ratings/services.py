@@ -40,13 +40,8 @@ class CriterionScores:
         }
         for name, score in values.items():
             if score is not None and score not in SCORES:
-                raise DomainError(ErrorCode.INVALID_SCORE, f"criteria.{_camel(name)}")
+                raise DomainError(ErrorCode.INVALID_SCORE, f"criteria.{name}")
         return values
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 def is_editable(rating: Rating, now: datetime) -> bool:
@@ -70,9 +65,9 @@ async def rate_dossier(
     normalised = normalise_dossier_code(code)
     dossier = await Dossier.get_or_none(code=normalised, citizen_id=citizen_id) if normalised else None
     if dossier is None:
-        raise DomainError(ErrorCode.DOSSIER_NOT_FOUND, "code")
+        raise DomainError(ErrorCode.DOSSIER_NOT_FOUND, "dossier")
     if dossier.status not in RATEABLE:
-        raise DomainError(ErrorCode.RATING_NOT_OPEN, "code")
+        raise DomainError(ErrorCode.RATING_NOT_OPEN, "dossier")
     existing = await Rating.get_or_none(dossier_id=dossier.id)
     if existing is None:
         try:
@@ -88,7 +83,7 @@ async def rate_dossier(
         except IntegrityError:  # a concurrent first rating won: treat this one as an edit
             existing = await Rating.get(dossier_id=dossier.id)
     if not is_editable(existing, now):
-        raise DomainError(ErrorCode.RATING_LOCKED, "code", days=EDITABLE_DAYS)
+        raise DomainError(ErrorCode.RATING_LOCKED, "dossier", days=EDITABLE_DAYS)
     await Rating.filter(id=existing.id).update(updated_at=now, **values)
     await existing.refresh_from_db()
     return existing

@@ -20,6 +20,9 @@ DEPTH_3 = "{ me { ... on Citizen { residenceCentre { openingHours { weekday } } 
 
 
 def production_settings(**overrides) -> Settings:
+    """Production's guard rails, with ad-hoc operation texts allowed (production runs only trusted documents by
+    default: tests/api/test_trusted_documents.py) so that tests can send their own documents."""
+    overrides = {"trusted_documents_only": False, **overrides}
     return Settings(app_env="production", secret_key="s" * 40, database_url="postgres://x@127.0.0.1/x", **overrides)
 
 

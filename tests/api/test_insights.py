@@ -21,7 +21,7 @@ BOTTLENECKS = """query($c: ID, $from: Date, $to: Date) { bottlenecks(centreId: $
 FORECAST = """query($c: ID!, $days: Int) { demandForecast(centreId: $c, days: $days) {
   series { kind days { date expected publicHoliday } weekdayMeans holidayFactor
     backtest { days meanAbsoluteError baselineMeanAbsoluteError } }
-  errors { code field message } } }"""
+  } }"""
 SUGGESTED = "{ suggestedProcedures { procedure { code } reason } }"
 OCTOBER = {"from": "2026-10-01", "to": "2026-10-31"}
 
@@ -56,17 +56,20 @@ async def test_a_centres_figures_for_its_staff_only(gql, cast, sign_in_staff):
 
 
 @pytest.mark.parametrize(
-    "variables, code, field",
-    [
-        ({"from": "2026-11-01", "to": "2026-10-01"}, "INVALID_PERIOD", "from"),
-        ({"from": "2020-01-01", "to": "2026-10-01"}, "INVALID_PERIOD", "from"),
-        ({"p": "0.000000"}, "PROCEDURE_NOT_FOUND", "procedureCode"),
-    ],
+    "variables", [{"from": "2026-11-01", "to": "2026-10-01"}, {"from": "2020-01-01", "to": "2026-10-01"}]
 )
-async def test_bad_input_is_a_coded_error(gql, cast, variables, code, field):
-    result = (await gql(QUALITY, variables, locale="en"))["data"]["serviceQuality"]
+async def test_a_bad_period_is_a_top_level_bad_user_input_naming_the_argument(gql, cast, variables):
+    result = await gql(QUALITY, variables, locale="en")
+    assert result["data"] is None
+    [error] = result["errors"]
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "from", "reason": "INVALID_PERIOD"}
+    assert error["message"].startswith("Invalid period")
+
+
+async def test_an_unknown_procedure_is_a_user_error_naming_the_argument(gql, cast):
+    result = (await gql(QUALITY, {"p": "0.000000"}, locale="en"))["data"]["serviceQuality"]
     assert result["quality"] is None
-    assert (result["errors"][0]["code"], result["errors"][0]["field"]) == (code, field)
+    assert (result["errors"][0]["code"], result["errors"][0]["field"]) == ("PROCEDURE_NOT_FOUND", "procedureCode")
     assert result["errors"][0]["message"]
 
 
@@ -91,8 +94,8 @@ async def test_forecast_for_centre_staff(gql, cast, sign_in_staff):
     assert [series["kind"] for series in result["series"]] == ["DOSSIERS", "APPOINTMENTS"]
     assert len(result["series"][0]["days"]) == 7 and len(result["series"][0]["weekdayMeans"]) == 7
     assert result["series"][0]["backtest"]["days"] == 28
-    too_far = (await gql(FORECAST, {"c": centre(cast.ha_long), "days": 60}, own, locale="en"))["data"]
-    assert too_far["demandForecast"]["errors"][0]["code"] == "INVALID_FORECAST_DAYS"
+    too_far = (await gql(FORECAST, {"c": centre(cast.ha_long), "days": 60}, own, locale="en"))["errors"][0]
+    assert too_far["extensions"] == {"code": "BAD_USER_INPUT", "argument": "days", "reason": "INVALID_FORECAST_DAYS"}
     other = (await sign_in_staff("staff@baichay.vn", StaffRole.OFFICER, BAI_CHAY))["accessToken"]
     assert (await gql(FORECAST, {"c": centre(cast.ha_long)}, other))["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 

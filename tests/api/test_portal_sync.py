@@ -13,7 +13,7 @@ RETRY = """mutation($id: ID!) { retryPortalSync(input: {id: $id}) {
   record { id dossierCode } errors { code field message } } }"""
 
 
-async def _park_first_row(dossier) -> PortalOutbox:
+async def park_first_row(dossier) -> PortalOutbox:
     row = await PortalOutbox.create(
         dossier_id=dossier.id,
         service="DongBoHoSoMC",
@@ -38,7 +38,7 @@ async def _park_first_row(dossier) -> PortalOutbox:
 
 
 async def test_admins_see_the_figures_and_the_portals_answer_and_resend_a_parked_change(gql, sign_in_staff, dossier):
-    row = await _park_first_row(dossier)
+    row = await park_first_row(dossier)
     admin = await sign_in_staff("admin@test.vn", StaffRole.ADMIN)
 
     seen = (await gql(PORTAL_SYNC, token=admin["accessToken"]))["data"]["portalSync"]
@@ -65,7 +65,7 @@ async def test_admins_see_the_figures_and_the_portals_answer_and_resend_a_parked
 
 
 async def test_only_admins_see_or_resend(gql, sign_in_staff, dossier):
-    row = await _park_first_row(dossier)
+    row = await park_first_row(dossier)
     manager = await sign_in_staff("manager@test.vn", StaffRole.MANAGER)
     seen = await gql(PORTAL_SYNC, token=manager["accessToken"])
     record_id = str(relay.GlobalID("PortalSyncRecord", str(row.id)))

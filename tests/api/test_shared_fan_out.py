@@ -6,7 +6,6 @@ import asyncio
 import logging
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
@@ -14,6 +13,7 @@ from httpx_ws import aconnect_ws
 from httpx_ws.transport import ASGIWebSocketTransport
 
 from app.accounts.models import StaffRole
+from app.api.operations import app_operations
 from app.catalogue.models import Centre
 from app.dossiers.codes import normalise_dossier_code
 from app.dossiers.models import Dossier
@@ -25,9 +25,6 @@ from tests.dossier_data import BAI_CHAY, HA_LONG
 @pytest.fixture
 async def citizen_token(sign_in_citizen, cast) -> str:
     return (await sign_in_citizen(cast.citizen.phone))["accessToken"]
-
-
-DOCUMENTS = Path(__file__).resolve().parents[2] / "graphql"
 
 
 @dataclass(frozen=True)
@@ -44,13 +41,13 @@ class Selection:
     query: Operation
 
 
-def app_document(file: str, subscription: str, query: str) -> Selection:
-    document = (DOCUMENTS / file).read_text(encoding="utf-8")
-    return Selection(Operation(document, subscription), Operation(document, query))
+def app_document(subscription: str, query: str) -> Selection:
+    operations = app_operations()
+    return Selection(Operation(operations[subscription], subscription), Operation(operations[query], query))
 
 
-CITIZEN = app_document("dossier_tracking.graphql", "DossierUpdated", "DossierDetail")
-STAFF = app_document("staff_dossiers.graphql", "StaffDossierUpdated", "StaffDossierDetail")
+CITIZEN = app_document("DossierUpdated", "DossierDetail")
+STAFF = app_document("StaffDossierUpdated", "StaffDossierDetail")
 LIGHT_FIELDS = "(code: $code) { dossier { code status statusLabel } }"
 LIGHT = Selection(
     Operation(f"subscription($code: String!) {{ dossierUpdated{LIGHT_FIELDS} }}"),

@@ -91,7 +91,7 @@ async def test_once_per_dossier_and_changeable_for_seven_days(cast, dossier):
 
 @pytest.mark.parametrize(
     "scores, field",
-    [(CriterionScores(0), "criteria.staffAttitude"), (CriterionScores(facilities=6), "criteria.facilities")],
+    [(CriterionScores(0), "criteria.staff_attitude"), (CriterionScores(facilities=6), "criteria.facilities")],
 )
 async def test_scores_are_one_to_five(cast, dossier, scores, field):
     await ready(dossier)
