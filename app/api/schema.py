@@ -26,6 +26,7 @@ from app.api.argument_limits import ArgumentLengthLimits
 from app.api.catalogue import CatalogueQuery
 from app.api.context import Info
 from app.api.document_limits import operation_depth_rule
+from app.api.documents import DocumentsMutation, DocumentsQuery
 from app.api.dossiers import DossiersMutation, DossiersQuery, DossiersSubscription
 from app.api.errors import ApiErrorCode
 from app.api.event_scope import SharedEventExecutor
@@ -49,6 +50,7 @@ class Query(
     AccountsQuery,
     AppointmentsQuery,
     CatalogueQuery,
+    DocumentsQuery,
     DossiersQuery,
     GeoQuery,
     NotificationsQuery,
@@ -68,7 +70,13 @@ class Query(
 
 @strawberry.type(description="Everything the app can change.")
 class Mutation(
-    AccountsMutation, AppointmentsMutation, DossiersMutation, NotificationsMutation, PaymentsMutation, RatingsMutation
+    AccountsMutation,
+    AppointmentsMutation,
+    DocumentsMutation,
+    DossiersMutation,
+    NotificationsMutation,
+    PaymentsMutation,
+    RatingsMutation,
 ):
     pass
 
