@@ -6,6 +6,7 @@ import os
 import socket
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -19,6 +20,11 @@ from app.assistant.catalogue_index import CatalogueIndex
 from app.assistant.conversations import ConversationStore, DatabaseConversations, RedisConversations
 from app.assistant.service import Assistant
 from app.clock import Clock, system_clock
+from app.documents.scanning import ClamdScanner
+from app.documents.services import DocumentService
+from app.documents.storage.base import DocumentStorage
+from app.documents.storage.configured import build_storage
+from app.documents.uploads import UploadLimits, UploadService
 from app.dossiers import digest as staff_digest
 from app.dossiers import reminder_kinds as dossier_reminder_kinds
 from app.dossiers.services import DossierService
@@ -57,6 +63,9 @@ NOTIFICATION_SOURCES = (
 )
 
 
+UPLOAD_UPKEEP_INTERVAL = timedelta(minutes=1)
+
+
 @dataclass(frozen=True)
 class Services:
     """What resolvers and jobs need beyond the database."""
@@ -80,6 +89,9 @@ class Services:
     assistant: Assistant
     sms_questions: Limit
     persisted_queries: PersistedQueryStore
+    storage: DocumentStorage
+    uploads: UploadService
+    documents: DocumentService
 
 
 def build_services(
@@ -107,6 +119,7 @@ def build_services(
         portal=portal_sync.writer,
     )
     push = push or build_push_sender(settings.firebase_credentials, settings.fcm_api_base)
+    storage = build_storage(settings)
     return Services(
         settings=settings,
         clock=clock,
@@ -136,6 +149,27 @@ def build_services(
         assistant=Assistant(CatalogueIndex(clock), build_conversations(settings), settings.province_hotline, clock),
         sms_questions=Limit.parse("sms:questions-per-number", settings.sms_questions_per_number),
         persisted_queries=build_query_store(settings.redis_url),
+        storage=storage,
+        uploads=build_upload_service(settings, storage, clock),
+        documents=DocumentService(storage, clock),
+    )
+
+
+def build_upload_service(settings: Settings, storage: DocumentStorage, clock: Clock) -> UploadService:
+    """Uploads staged under UPLOAD_STAGING_DIR, checked, scanned by ClamAV when CLAMD_URL is set."""
+    return UploadService(
+        storage,
+        Path(settings.upload_staging_dir),
+        UploadLimits(
+            max_bytes=settings.document_max_bytes,
+            quota_bytes=settings.document_quota_bytes,
+            ttl=timedelta(seconds=settings.upload_ttl_seconds),
+        ),
+        secret=settings.secret_key,
+        base_url=settings.base_url,
+        scanner=ClamdScanner(settings.clamd_url) if settings.clamd_url else None,
+        checks_in_parallel=settings.document_checks_in_parallel,
+        clock=clock,
     )
 
 
@@ -170,7 +204,14 @@ def build_job_scheduler(services: Services) -> AsyncIOScheduler:
     async def digest() -> None:
         await staff_digest.send_staff_digests(services.clock)
 
-    every: dict = {"payment-reconciliation": (reconcile, RECONCILIATION_INTERVAL)}
+    async def upkeep_uploads() -> None:
+        await services.uploads.prune_expired()
+        await services.uploads.rescan_quarantined()
+
+    every: dict = {
+        "payment-reconciliation": (reconcile, RECONCILIATION_INTERVAL),
+        "upload-upkeep": (upkeep_uploads, UPLOAD_UPKEEP_INTERVAL),
+    }
     at: dict = {"staff-digest": (digest, staff_digest.DIGEST_AT)}
     portal = services.portal_sync
     if portal.delivery is not None:

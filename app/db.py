@@ -24,6 +24,7 @@ MODEL_MODULES = [
     "app.rate_limits.models",
     "app.portal_sync.models",
     "app.assistant.models",
+    "app.documents.models",
 ]
 MIGRATIONS_MODULE = "app.migrations"
 

@@ -21,6 +21,7 @@ from app.api.schema import build_schema
 from app.api.view import GraphQLView
 from app.body_limit import BodySizeLimit
 from app.container import Services, build_job_scheduler, build_services
+from app.document_routes import local_file, tus_upload
 from app.garbage_collection import tune_for_long_lived_connections
 from app.logs import RequestIdMiddleware
 from app.metrics_endpoint import metrics_endpoint
@@ -79,6 +80,7 @@ def create_app(
                 await services.persisted_queries.close()
                 if tracing is not None:
                     tracing.close()
+                await services.storage.close()
 
     app = Starlette(
         routes=[
@@ -92,6 +94,8 @@ def create_app(
                 ],
             ),
             WebSocketRoute("/graphql", view),
+            Route("/uploads/{token}", tus_upload, methods=["OPTIONS", "HEAD", "PATCH"]),
+            Route("/files/{key:path}", local_file, methods=["GET", "PUT"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),

@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project root
@@ -70,15 +70,23 @@ class Scores:
     answerable: int = 0
     declined: int = 0
     must_decline: int = 0
+    misses: list[str] = field(default_factory=list)
 
     def add(self, question: Question, codes: list[str]) -> None:
         if question.expected:
             self.answerable += 1
             self.top1 += bool(codes) and codes[0] in question.expected
-            self.top3 += any(code in question.expected for code in codes[:3])
+            hit = any(code in question.expected for code in codes[:3])
+            self.top3 += hit
         else:
             self.must_decline += 1
             self.declined += not codes
+            hit = not codes
+        if not hit:
+            self.misses.append(
+                f"{question.text!r}: expected {' '.join(sorted(question.expected)) or 'a decline'}, "
+                f"got {' '.join(codes) or 'a decline'}"
+            )
 
     def line(self) -> str:
         return (
@@ -106,7 +114,7 @@ async def evaluate(rank: Ranker, items: list[Question], rounds: int) -> tuple[di
     return scores, latencies[int(0.95 * (len(latencies) - 1))]
 
 
-async def run(synthetic: int, rounds: int, url: str) -> None:
+async def run(synthetic: int, rounds: int, url: str, show_misses: bool) -> None:
     settings = Settings(app_env="test", database_url=url, run_scheduler=False)
     await apply_migrations(settings)
     app = create_app(settings)
@@ -144,6 +152,8 @@ async def run(synthetic: int, rounds: int, url: str) -> None:
             for split, score in scores.items():
                 print(f"{name:13} {split:9} {score.line()}")
             print(f"{name:13} p95 latency {p95:.1f} ms")
+            if show_misses and name == "assistant":
+                print("\n".join(f"  missed {miss}" for miss in scores["all"].misses))
         ours, base = results["assistant"][0]["all"], results["plain search"][0]["all"]
         print(
             f"ratio assistant/plain search: top-3 {ours.top3 / max(base.top3, 1):.1f}x, "
@@ -156,12 +166,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--synthetic", type=int, default=2069)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--show-misses", action="store_true", help="List the questions the assistant gets wrong.")
     args = parser.parse_args()
     if url := os.environ.get("DATABASE_URL"):
-        asyncio.run(run(args.synthetic, args.rounds, url))
+        asyncio.run(run(args.synthetic, args.rounds, url, args.show_misses))
         return
     with tempfile.TemporaryDirectory(prefix="qn-bench-") as folder:
-        asyncio.run(run(args.synthetic, args.rounds, f"sqlite://{Path(folder) / 'bench.sqlite3'}"))
+        url = f"sqlite://{Path(folder) / 'bench.sqlite3'}"
+        asyncio.run(run(args.synthetic, args.rounds, url, args.show_misses))
 
 
 if __name__ == "__main__":

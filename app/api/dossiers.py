@@ -15,6 +15,7 @@ from tortoise.expressions import Case, Q, When
 from app.accounts.identity import Viewer
 from app.api.arguments import Input, local_if_naive
 from app.api.context import Info
+from app.api.documents import DocumentAttachmentInput, attachments_of
 from app.api.dossier_access import dossier_rights, dossier_to_change, visible_dossier
 from app.api.dossier_reference import NamesDossier
 from app.api.dossier_types import (
@@ -44,11 +45,18 @@ from app.errors import ErrorCode
 Code = Annotated[str, strawberry.argument(description="Dossier code, with or without dashes.")]
 
 
+ATTACHMENT_FIELDS = {"attachments": "attachments"}  # keep the requirement key after it as the data spells it
+
+
 @strawberry.input(description="File a dossier online.")
 class SubmitDossierInput:
     procedure_code: str = strawberry.field(description="National code of the procedure.")
     centre_id: relay.GlobalID = strawberry.field(description="Centre to file at (see `Procedure.borderless`).")
     form_fields: JSON = strawberry.field(description="Answers keyed by `Procedure.formFields[].key`.")
+    attachments: list[DocumentAttachmentInput] = strawberry.field(
+        default_factory=list,
+        description="Stored documents for `Procedure.documentRequirements` (every mandatory one, at most 30).",
+    )
 
 
 @strawberry.input(description="Withdraw one's own dossier.")
@@ -58,7 +66,14 @@ class WithdrawDossierInput(NamesDossier):
 
 @strawberry.input(description="Answer an open request for documents.")
 class SupplyDocumentsInput(NamesDossier):
-    documents: list[str] = strawberry.field(description="What is supplied (names of the documents).")
+    documents: list[str] = strawberry.field(
+        default_factory=list,
+        description="Names of documents handed in otherwise (1 to 20; may be left empty when `attachments` are given).",
+    )
+    attachments: list[DocumentAttachmentInput] = strawberry.field(
+        default_factory=list,
+        description="Stored documents; one for each of the request's `requirementKeys` at least.",
+    )
     note: str = strawberry.field(default="", description="Message to the centre (optional).")
 
 
@@ -71,6 +86,10 @@ class UpdateDossierStatusInput(NamesDossier):
 @strawberry.input(description="Ask the citizen for documents; the processing clock stops meanwhile.")
 class RequestSupplementInput(NamesDossier):
     items: list[str] = strawberry.field(description="Documents to supply (1 to 20).")
+    requirement_keys: list[str] = strawberry.field(
+        default_factory=list,
+        description="The procedure's document requirements the citizen must attach (again), by key.",
+    )
     deadline: datetime = strawberry.field(description="Supply by then (in the future).")
     note: str = strawberry.field(default="", description="Shown in the timeline.")
 
@@ -204,18 +223,29 @@ def _staff_actor(viewer: Viewer) -> Actor:
 class DossiersMutation:
     @coded_mutation(
         DossierPayload,
-        description="File a dossier online; it waits for intake as RECEIVING.",
+        description="File a dossier online with stored documents for its requirements; it waits for intake as "
+        "RECEIVING. Document errors come one per requirement, with `field` `attachments.<requirementKey>`.",
         errors=[
             ErrorCode.PROCEDURE_NOT_FOUND,
             ErrorCode.CENTRE_NOT_FOUND,
             ErrorCode.CENTRE_NOT_ELIGIBLE,
             ErrorCode.INVALID_FORM_FIELD,
+            ErrorCode.DOCUMENT_MISSING,
+            ErrorCode.DOCUMENT_NOT_FOUND,
+            ErrorCode.DOCUMENT_NOT_READY,
+            ErrorCode.DOCUMENT_NOT_ACCEPTED,
+            ErrorCode.UNKNOWN_REQUIREMENT,
         ],
+        fields=ATTACHMENT_FIELDS,
     )
     async def submit_dossier(self, info: Info, input: Input[SubmitDossierInput]) -> DossierPayload:
         viewer = require_citizen(info)
         dossier = await info.context.services.dossiers.submit(
-            viewer.id, input.procedure_code, database_id(input.centre_id, "Centre"), input.form_fields
+            viewer.id,
+            input.procedure_code,
+            database_id(input.centre_id, "Centre"),
+            input.form_fields,
+            attachments_of(input.attachments),
         )
         return DossierPayload(dossier=Dossier.from_model(dossier))
 
@@ -237,19 +267,28 @@ class DossiersMutation:
 
     @coded_mutation(
         DossierPayload,
-        description="Answer the open request for documents; processing resumes.",
+        description="Answer the open request for documents, attaching stored documents; processing resumes. "
+        "Document errors come one per requirement, with `field` `attachments.<requirementKey>`.",
         errors=[
             ErrorCode.DOSSIER_NOT_FOUND,
             ErrorCode.NO_OPEN_SUPPLEMENT_REQUEST,
             ErrorCode.INVALID_SUPPLEMENT_ITEMS,
             ErrorCode.INVALID_NOTE,
             ErrorCode.DOSSIER_CHANGED,
+            ErrorCode.DOCUMENT_MISSING,
+            ErrorCode.DOCUMENT_NOT_FOUND,
+            ErrorCode.DOCUMENT_NOT_READY,
+            ErrorCode.DOCUMENT_NOT_ACCEPTED,
+            ErrorCode.UNKNOWN_REQUIREMENT,
         ],
+        fields=ATTACHMENT_FIELDS,
     )
     async def supply_documents(self, info: Info, input: Input[SupplyDocumentsInput]) -> DossierPayload:
         viewer = require_citizen(info)
         dossier = await dossier_to_change(info, input.named_code())
-        dossier = await info.context.services.dossiers.supply_documents(dossier, viewer.id, input.documents, input.note)
+        dossier = await info.context.services.dossiers.supply_documents(
+            dossier, viewer.id, input.documents, input.note, attachments_of(input.attachments)
+        )
         return DossierPayload(dossier=Dossier.from_model(dossier))
 
     @coded_mutation(
@@ -278,6 +317,7 @@ class DossiersMutation:
             ErrorCode.DOSSIER_NOT_FOUND,
             ErrorCode.ILLEGAL_TRANSITION,
             ErrorCode.INVALID_SUPPLEMENT_ITEMS,
+            ErrorCode.UNKNOWN_REQUIREMENT,
             ErrorCode.INVALID_DEADLINE,
             ErrorCode.INVALID_NOTE,
             ErrorCode.DOSSIER_CHANGED,
@@ -287,7 +327,7 @@ class DossiersMutation:
         viewer = require_staff(info)
         dossier = await dossier_to_change(info, input.named_code())
         dossier = await info.context.services.dossiers.request_supplement(
-            dossier, viewer.id, input.items, local_if_naive(input.deadline), input.note
+            dossier, viewer.id, input.items, local_if_naive(input.deadline), input.note, input.requirement_keys
         )
         return DossierPayload(dossier=Dossier.from_model(dossier))
 

@@ -16,7 +16,7 @@ from strawberry.utils.str_converters import to_camel_case
 
 from app import metrics
 from app.api.enums import described_enum
-from app.errors import MESSAGES, DomainError, ErrorCode
+from app.errors import MESSAGES, DomainError, DomainErrors, ErrorCode
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -152,7 +152,7 @@ def errors_sentence(codes: Iterable[ErrorCode]) -> str:
 def returns_user_errors(
     payload: Callable[..., T], errors: Sequence[ErrorCode] | None = None, fields: Mapping[str, str] | None = None
 ) -> Callable[[Callable[P, Awaitable[T]]], Callable[P, Awaitable[T]]]:
-    """Resolver decorator: a DomainError becomes `payload(errors=[...])` instead of a GraphQL error.
+    """Resolver decorator: a DomainError (or DomainErrors) becomes `payload(errors=[...])`, not a GraphQL error.
 
     `errors` declares the codes the resolver may return (a test requires it on every mutation); `fields` maps
     domain field names to the client's input field names where they differ beyond camelCase. An input with a
@@ -166,16 +166,19 @@ def returns_user_errors(
         async def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
             try:
                 return await resolver(*args, **kwargs)
-            except DomainError as error:
+            except (DomainError, DomainErrors) as failure:
                 info = kwargs["info"]
                 given = kwargs.get("input")
                 renames = {**static_renames, **getattr(given, "client_field_renames", dict)()}
-                coded = user_error(error, info.context.locale, renames)  # type: ignore[attr-defined]
-                metrics.GRAPHQL_ERRORS.labels("user", error.code.value).inc()
-                if error.code in ARGUMENT_CODES:
-                    raise bad_input(coded.message, argument=coded.field, reason=error.code.value) from None
-                check_declared(info, declared, coded)
-                return payload(errors=[coded])  # type: ignore[call-arg]
+                coded_errors = []
+                for error in failure.errors if isinstance(failure, DomainErrors) else [failure]:
+                    coded = user_error(error, info.context.locale, renames)  # type: ignore[attr-defined]
+                    metrics.GRAPHQL_ERRORS.labels("user", error.code.value).inc()
+                    if error.code in ARGUMENT_CODES:
+                        raise bad_input(coded.message, argument=coded.field, reason=error.code.value) from None
+                    check_declared(info, declared, coded)
+                    coded_errors.append(coded)
+                return payload(errors=coded_errors)  # type: ignore[call-arg]
 
         wrapper.user_error_codes = tuple(errors) if errors is not None else None  # type: ignore[attr-defined]
         return wrapper

@@ -28,6 +28,7 @@ from app.api.catalogue import CatalogueQuery
 from app.api.context import Info
 from app.api.document_limits import operation_depth_rule
 from app.api.document_lookup import OperationDocuments, ReusingParserCache, ReusingValidationCache
+from app.api.documents import DocumentsMutation, DocumentsQuery
 from app.api.dossiers import DossiersMutation, DossiersQuery, DossiersSubscription
 from app.api.errors import ApiErrorCode
 from app.api.event_scope import SharedEventExecutor
@@ -55,6 +56,7 @@ class Query(
     AccountsQuery,
     AppointmentsQuery,
     CatalogueQuery,
+    DocumentsQuery,
     DossiersQuery,
     GeoQuery,
     NotificationsQuery,
@@ -78,6 +80,7 @@ class Mutation(
     AccountsMutation,
     AppointmentsMutation,
     AssistantMutation,
+    DocumentsMutation,
     DossiersMutation,
     NotificationsMutation,
     PaymentsMutation,

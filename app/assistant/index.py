@@ -24,6 +24,7 @@ from app.assistant.vocabulary import vocabulary
 
 MIN_COVERAGE = 0.3
 MIN_EVIDENCE = 0.25  # times the weight of a word no procedure uses: grows with the catalogue like every weight
+CANDIDATES_PER_ANSWER = 3  # BM25's best `limit` times this are re-ordered so plain procedures precede variants
 NAME_WEIGHT = 2  # the name counts twice: it says what the procedure is, documents say what it needs
 
 
@@ -69,6 +70,7 @@ class ProcedureIndex:
         self._entries = list(entries)
         documents = [entry.tokens() for entry in self._entries]
         self._token_sets = [frozenset(tokens) for tokens in documents]
+        self._name_words = [frozenset(terms(entry.name_vi)) for entry in self._entries]
         frequencies = Counter(token for tokens in self._token_sets for token in tokens)
         total = len(documents)
         self._idf = {token: _idf(total, count) for token, count in frequencies.items()}
@@ -87,17 +89,29 @@ class ProcedureIndex:
         if not units or not self._entries or any(unit.elsewhere for unit in units):
             return Retrieval(units, ())
         scores = self._bm25.get_scores(search_tokens(list(units)))
-        count = min(limit, len(scores))
-        best = np.argpartition(-scores, count - 1)[:count]
+        count = min(limit * CANDIDATES_PER_ANSWER, len(scores))
+        best = [i for i in np.argpartition(-scores, count - 1)[:count] if scores[i] > 0]
+        asked = {token for unit in units for token in unit_tokens(unit)[0]}
         matches = []
-        for position in sorted(best, key=lambda i: (-scores[i], self._entries[i].id)):
-            if scores[position] <= 0:
+        ranked = sorted(best, key=lambda i: (self._unasked_variant(i, best, asked), -scores[i], self._entries[i].id))
+        for position in ranked:
+            if len(matches) == limit:
                 break
             coverage, evidence, matched = self._coverage(units, self._token_sets[position])
             if coverage >= MIN_COVERAGE and evidence >= MIN_EVIDENCE * self._unknown_idf:
                 entry = self._entries[position]
                 matches.append(Match(entry.code, float(scores[position]), coverage, matched))
         return Retrieval(units, tuple(matches))
+
+    def _unasked_variant(self, position: int, candidates: list[int], asked: set[str]) -> bool:
+        """Whether the procedure is a variant of another candidate (its name that name plus words, e.g. "... lưu
+        động") whose extra words the question does not use: the plain procedure answers such a question first."""
+        words = self._name_words[position]
+        return any(
+            self._name_words[other] < words and not (words - self._name_words[other]) & asked
+            for other in candidates
+            if other != position
+        )
 
     def _coverage(self, units: tuple[Unit, ...], document: frozenset[str]) -> tuple[float, float, tuple[Unit, ...]]:
         """Share of the question's weight the document holds, the weight it holds, and the units it holds."""

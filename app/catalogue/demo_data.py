@@ -10,6 +10,7 @@ from typing import TypeVar
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from app.catalogue.document_requirements import apply_document_requirements
 from app.catalogue.importer import import_procedures
 from app.catalogue.models import Centre, CentreKind
 from app.clock import Clock, system_clock
@@ -92,4 +93,5 @@ async def load_procedures(clock: Clock = system_clock) -> int:
     report = await import_procedures(records, clock(), complete=False)
     if report.rejected:
         raise ValueError(f"demo procedures rejected: {report.rejected}")
+    await apply_document_requirements()
     return len(rows)

@@ -10,6 +10,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from app.catalogue.document_requirements import MAX_KEY_LENGTH, summary_key, summary_requirement
 from app.catalogue.forms import APPLICANT_FIELDS, BIRTH_FIELDS
 from app.catalogue.models import ProcedureLevel
 from app.catalogue.search import procedure_search_text
@@ -26,9 +27,6 @@ PUBLISHED = 1  # TRANGTHAI: 1 published, anything else withdrawn
 LEVELS = {"cap xa": ProcedureLevel.COMMUNE, "cap tinh": ProcedureLevel.PROVINCIAL}
 
 # What a document entry gets when the portal record does not say (documented in the README).
-ACCEPTED_TYPES = ["application/pdf", "image/jpeg", "image/png", "image/heic"]
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-MAX_KEY = 60
 
 
 class RecordRejected(ValueError):
@@ -129,11 +127,11 @@ def _processing_days(channels: list[dict]) -> int | None:
 
 
 def document_key(name: str, taken: set[str]) -> str:
-    """A stable key from the document's name: folded words joined by '-', numbered when two names fold alike."""
-    base = "-".join(re.findall(r"[a-z0-9]+", fold(name)))[:MAX_KEY].strip("-") or "giay-to"
+    """A stable key from the document's name (`summary_key`), numbered when two names fold alike."""
+    base = summary_key(name) or "giay_to"
     key, number = base, 2
     while key in taken:
-        key, number = f"{base}-{number}", number + 1
+        key, number = f"{base[: MAX_KEY_LENGTH - 3]}_{number}", number + 1
     taken.add(key)
     return key
 
@@ -151,17 +149,7 @@ def _documents(record: dict) -> tuple[list[dict], list[dict]]:
                 continue
             seen.add(name)
             key = document_key(name, keys)
-            documents.append(
-                {
-                    "key": key,
-                    "name_vi": name,
-                    "name_en": None,
-                    "mandatory": True,
-                    "accepted_types": list(ACCEPTED_TYPES),
-                    "max_bytes": MAX_DOCUMENT_BYTES,
-                    "reusable_kind": None,
-                }
-            )
+            documents.append({**summary_requirement(name).as_json(), "key": key})
             form_name = _text(paper, "TENMAUDON", MAX_NAME, required=False)
             if form_name:
                 forms.append({"document_key": key, "name": form_name, "url": str(paper.get("URL", ""))})

@@ -20,11 +20,6 @@ def published_procedures() -> QuerySet[Procedure]:
     return Procedure.filter(withdrawn_at__isnull=True)
 
 
-def document_name(document: str | dict) -> str:
-    """A required document's Vietnamese name, from the structured entry the importer writes (or a bare name)."""
-    return document["name_vi"] if isinstance(document, dict) else document
-
-
 def procedure_search_text(code: str, name_vi: str, name_en: str, sector: str) -> str:
     """The folded text a procedure is searched by."""
     return " ".join(words(f"{code} {name_vi} {name_en} {sector}"))

@@ -5,7 +5,7 @@ from json import dumps, loads
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0012_portal_sync')]
+    dependencies = [('models', '0013_documents')]
 
     initial = False
 

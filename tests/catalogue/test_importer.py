@@ -49,8 +49,8 @@ async def test_a_record_reads_into_fees_times_documents_and_forms(tmp_path):
     )
     assert (stored.fee_vnd, stored.processing_days) == (5000, 5)  # the direct channel (KENH 1), not the online one
     assert stored.fees == [{"channel": "direct", "code": "LP", "amount_vnd": 5000, "description": ""}]
-    assert [doc["key"] for doc in stored.required_documents] == ["to-khai-theo-mau", "giay-to-tuy-than"]
-    assert stored.forms == [{"document_key": "to-khai-theo-mau", "name": "Mẫu tờ khai", "url": "https://x"}]
+    assert [doc["key"] for doc in stored.required_documents] == ["to_khai_theo_mau", "giay_to_tuy_than"]
+    assert stored.forms == [{"document_key": "to_khai_theo_mau", "name": "Mẫu tờ khai", "url": "https://x"}]
     assert stored.agency == "Ủy ban nhân dân cấp xã"
 
 
