@@ -22,6 +22,7 @@ MODEL_MODULES = [
     "notifications.models",
     "payments.models",
     "app.rate_limits.models",
+    "app.documents.models",
 ]
 MIGRATIONS_MODULE = "app.migrations"
 

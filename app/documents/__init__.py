@@ -1,0 +1,1 @@
+"""A citizen's documents: uploads, checks, storage and their attachment to dossiers."""
