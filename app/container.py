@@ -16,6 +16,8 @@ from app.accounts.staff import StaffSignIn
 from app.appointments import reminders as appointment_reminders
 from app.appointments.services import AppointmentService
 from app.clock import Clock, system_clock
+from app.documents.storage.base import DocumentStorage
+from app.documents.storage.local import LocalStorage
 from app.dossiers import digest as staff_digest
 from app.dossiers import reminder_kinds as dossier_reminder_kinds
 from app.dossiers.services import DossierService
@@ -24,7 +26,8 @@ from app.rate_limits.database_storage import DatabaseStorage
 from app.rate_limits.limiter import Limit, RateLimiter
 from app.rate_limits.redis_storage import redis_storage
 from app.ratings import reminders as rating_reminders
-from app.settings import Settings
+from app.results.services import ResultService
+from app.settings import PROJECT_ROOT, Settings
 from app.sms import HttpSmsSender, LogSmsSender, SmsSender
 from geo.gazetteer import GazetteerGeocoder
 from geo.geocoding import Geocoder, GeocoderChain, NominatimGeocoder
@@ -70,6 +73,7 @@ class Services:
     push: PushSender
     sweep: Sweep
     payments: PaymentService
+    results: ResultService
 
 
 def build_services(
@@ -116,7 +120,20 @@ def build_services(
             clock=clock,
         ),
         payments=build_payment_service(settings, dossiers, clock),
+        results=ResultService(
+            settings, build_document_storage(settings), clock, _public_url(settings), PROJECT_ROOT / "var"
+        ),
     )
+
+
+def _public_url(settings: Settings) -> str:
+    return f"http://{settings.host}:{settings.port}"
+
+
+def build_document_storage(settings: Settings) -> DocumentStorage:
+    """Documents under var/documents, served by the app itself at signed links."""
+    root = PROJECT_ROOT / "var" / "documents"
+    return LocalStorage(root, secret=settings.secret_key, public_url=_public_url(settings))
 
 
 def build_rate_limiter(settings: Settings, clock: Clock, redis_key_prefix: str = "qn-limits") -> RateLimiter:

@@ -22,6 +22,8 @@ MODEL_MODULES = [
     "notifications.models",
     "payments.models",
     "app.rate_limits.models",
+    "app.access_log.models",
+    "app.results.models",
     "app.documents.models",
 ]
 MIGRATIONS_MODULE = "app.migrations"

@@ -73,6 +73,8 @@ class ErrorCode(StrEnum):
     INVALID_RESPONSE = "INVALID_RESPONSE"
     INVALID_PERIOD = "INVALID_PERIOD"
     INVALID_FORECAST_DAYS = "INVALID_FORECAST_DAYS"
+    RESULT_NOT_EXPECTED = "RESULT_NOT_EXPECTED"
+    RESULT_NOT_SIGNABLE = "RESULT_NOT_SIGNABLE"
 
 
 MESSAGES: dict[ErrorCode, dict[str, str]] = {
@@ -335,6 +337,14 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
     ErrorCode.INVALID_FORECAST_DAYS: {
         "vi": "Số ngày dự báo phải từ 1 đến {max_days}.",
         "en": "Forecast days must be 1 to {max_days}.",
+    },
+    ErrorCode.RESULT_NOT_EXPECTED: {
+        "vi": "Chỉ cấp kết quả cho hồ sơ đang xử lý, chờ thanh toán, đã có hoặc đã trả kết quả.",
+        "en": "A result is issued only while processing, awaiting payment, or once the result is ready or returned.",
+    },
+    ErrorCode.RESULT_NOT_SIGNABLE: {
+        "vi": "Không ký số được tệp kết quả: tệp phải là PDF đọc được, không mã hóa, chưa có chữ ký.",
+        "en": "The result could not be signed: it must be a readable PDF, not encrypted and not yet signed.",
     },
 }
 

@@ -22,6 +22,8 @@ from app.container import Services, build_job_scheduler, build_services
 from app.garbage_collection import tune_for_long_lived_connections
 from app.logs import RequestIdMiddleware
 from app.payment_webhooks import stripe_webhook
+from app.results.services import VERIFY_PATH
+from app.results_http import verify_result
 from app.settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
@@ -73,6 +75,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 middleware=[Middleware(BodySizeLimit, max_bytes=settings.max_graphql_body_bytes)],
             ),
             WebSocketRoute("/graphql", view),
+            Route(
+                VERIFY_PATH,
+                verify_result,
+                methods=["GET", "POST"],
+                middleware=[Middleware(BodySizeLimit, max_bytes=settings.max_result_verify_bytes)],
+            ),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route(

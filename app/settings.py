@@ -82,6 +82,10 @@ class Settings:
     # Input limits (see the README's limits table).
     max_graphql_body_bytes: int = 262_144
     max_webhook_body_bytes: int = 1_048_576
+    # Signed e-results (app/results): the province's PAdES key and certificate (PEM files).
+    result_signing_key_file: str = ""
+    result_signing_cert_file: str = ""
+    max_result_verify_bytes: int = 20_971_520
 
     @property
     def is_production(self) -> bool:
@@ -121,6 +125,11 @@ class Settings:
                 problems.append("SMS_GATEWAY_URL is required: citizens cannot receive sign-in codes without it")
             if not self.firebase_credentials:
                 problems.append("FIREBASE_CREDENTIALS is required: without it no push notification is sent")
+            if not (self.result_signing_key_file and self.result_signing_cert_file):
+                problems.append(
+                    "RESULT_SIGNING_KEY_FILE and RESULT_SIGNING_CERT_FILE are required: results are signed with the"
+                    " province's certificate, never the generated development pair"
+                )
             for name in ("stripe_secret_key", "stripe_publishable_key", "stripe_webhook_secret"):
                 if not getattr(self, name):
                     problems.append(f"{name.upper()} is required: fees are collected through Stripe")

@@ -9,8 +9,10 @@ import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
 
+from app.access_log.models import AccessKind
 from app.api.catalogue import Centre, Procedure
 from app.api.context import Info
+from app.api.data_access import log_staff_access
 from app.api.dossier_access import visible_dossier
 from app.api.enums import described_enum
 from app.api.event_scope import SharedExecution
@@ -223,6 +225,7 @@ class Dossier(relay.Node):
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> list:
         found = [await visible_dossier(info, dossier_id=pk) if pk else None for pk in database_ids(list(node_ids))]
+        await log_staff_access(info, AccessKind.VIEWED_DOSSIER, [dossier for dossier in found if dossier])
         return [cls.from_model(dossier) if dossier else None for dossier in found]
 
 

@@ -25,6 +25,7 @@ from app.api.appointments import AppointmentsMutation, AppointmentsQuery, Appoin
 from app.api.argument_limits import ArgumentLengthLimits
 from app.api.catalogue import CatalogueQuery
 from app.api.context import Info
+from app.api.data_access import DataAccessQuery
 from app.api.document_limits import operation_depth_rule
 from app.api.dossiers import DossiersMutation, DossiersQuery, DossiersSubscription
 from app.api.errors import ApiErrorCode
@@ -35,6 +36,7 @@ from app.api.insights import InsightsQuery
 from app.api.notifications import NotificationsMutation, NotificationsQuery, NotificationsSubscription
 from app.api.payments import PaymentSimulationMutation, PaymentsMutation, PaymentsQuery
 from app.api.ratings import RatingsMutation, RatingsQuery
+from app.api.results import ResultsQuery
 from app.settings import Settings
 
 logger = logging.getLogger("app.api")
@@ -55,6 +57,8 @@ class Query(
     PaymentsQuery,
     RatingsQuery,
     InsightsQuery,
+    DataAccessQuery,
+    ResultsQuery,
 ):
     @strawberry.field(description="Any object by its global ID (null when unknown or not visible to you).")
     async def node(

@@ -56,7 +56,9 @@ def generate_self_signed(common_name: str, now: datetime | None = None) -> tuple
     """A new P-256 key and a self-signed certificate fit for document signing, both PEM."""
     now = now or datetime.now(UTC)
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"), x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    name = x509.Name(
+        [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"), x509.NameAttribute(NameOID.COMMON_NAME, common_name)]
+    )
     certificate = (
         x509.CertificateBuilder()
         .subject_name(name)
