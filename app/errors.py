@@ -73,6 +73,11 @@ class ErrorCode(StrEnum):
     INVALID_RESPONSE = "INVALID_RESPONSE"
     INVALID_PERIOD = "INVALID_PERIOD"
     INVALID_FORECAST_DAYS = "INVALID_FORECAST_DAYS"
+    # Shared with issue 15's documents branch (same names and messages there); resolved when it merges.
+    FILE_TOO_LARGE = "FILE_TOO_LARGE"
+    FILE_HASH_MISMATCH = "FILE_HASH_MISMATCH"
+    UPLOAD_NOT_FOUND = "UPLOAD_NOT_FOUND"
+    DOCUMENT_NOT_FOUND = "DOCUMENT_NOT_FOUND"
     RESULT_NOT_EXPECTED = "RESULT_NOT_EXPECTED"
     RESULT_NOT_SIGNABLE = "RESULT_NOT_SIGNABLE"
 
@@ -337,6 +342,22 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
     ErrorCode.INVALID_FORECAST_DAYS: {
         "vi": "Số ngày dự báo phải từ 1 đến {max_days}.",
         "en": "Forecast days must be 1 to {max_days}.",
+    },
+    ErrorCode.FILE_TOO_LARGE: {
+        "vi": "Tệp quá lớn: tối đa {max_bytes} byte.",
+        "en": "The file is too large: at most {max_bytes} bytes.",
+    },
+    ErrorCode.FILE_HASH_MISMATCH: {
+        "vi": "Mã SHA-256 của tệp nhận được không khớp với mã đã khai báo.",
+        "en": "The received file's SHA-256 does not match the announced one.",
+    },
+    ErrorCode.UPLOAD_NOT_FOUND: {
+        "vi": "Không tìm thấy phiên tải lên (mã sai, đã hết hạn hoặc không phải của bạn).",
+        "en": "Upload not found (wrong id, expired, or not yours).",
+    },
+    ErrorCode.DOCUMENT_NOT_FOUND: {
+        "vi": "Không tìm thấy giấy tờ.",
+        "en": "The document was not found.",
     },
     ErrorCode.RESULT_NOT_EXPECTED: {
         "vi": "Chỉ cấp kết quả cho hồ sơ đang xử lý, chờ thanh toán, đã có hoặc đã trả kết quả.",

@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 VERIFY_PATH,
                 verify_result,
                 methods=["GET", "POST"],
-                middleware=[Middleware(BodySizeLimit, max_bytes=settings.max_result_verify_bytes)],
+                middleware=[Middleware(BodySizeLimit, max_bytes=settings.max_result_bytes)],
             ),
             Route("/healthz", healthz),
             Route("/readyz", readyz),

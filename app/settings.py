@@ -85,7 +85,7 @@ class Settings:
     # Signed e-results (app/results): the province's PAdES key and certificate (PEM files).
     result_signing_key_file: str = ""
     result_signing_cert_file: str = ""
-    max_result_verify_bytes: int = 20_971_520
+    max_result_bytes: int = 20_971_520
 
     @property
     def is_production(self) -> bool:

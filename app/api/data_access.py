@@ -1,19 +1,23 @@
-"""Who read my papers: staff reads of dossiers are logged here, and citizens page through their log."""
+"""Who read my papers: staff open documents through logged links, and citizens page through their log."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
 import strawberry
+from strawberry import relay
 
+from app.access_log.document_links import staff_document_link
 from app.access_log.models import AccessKind, DataAccess
-from app.access_log.services import Accessed, record_accesses
+from app.api.arguments import Input
 from app.api.context import Info
+from app.api.dossier_access import visible_dossier
 from app.api.enums import described_enum
+from app.api.errors import UserError, returns_user_errors
+from app.api.ids import database_id
 from app.api.pagination import After, Connection, First, paginate_queryset
-from app.api.permissions import require_citizen
-from app.dossiers.models import Dossier
+from app.api.permissions import require_citizen, require_staff
+from app.errors import DomainError, ErrorCode
 
 described_enum(
     AccessKind,
@@ -27,15 +31,6 @@ described_enum(
         AccessKind.ISSUED_RESULT: "Issued the signed result into the citizen's document store.",
     },
 )
-
-
-async def log_staff_access(info: Info, kind: AccessKind, dossiers: Iterable[Dossier]) -> None:
-    """Record that the signed-in staff member accessed `dossiers` (one batched insert; nothing for citizens)."""
-    viewer = info.context.viewer
-    if viewer is None or not viewer.is_staff:
-        return
-    accessed = [Accessed(dossier.citizen_id, dossier.id) for dossier in dossiers]  # type: ignore[attr-defined]
-    await record_accesses(viewer.id, viewer.centre_id, kind, accessed, info.context.services.clock())
 
 
 @strawberry.type(description="One access by staff to the signed-in citizen's data.")
@@ -75,3 +70,47 @@ class DataAccessQuery:
             .order_by("-at", "-id")
         )
         return await paginate_queryset(info, queryset, first, after, DataAccessEntry.from_model)
+
+
+@strawberry.input(description="Open a document of a dossier (staff of its centres); the citizen sees it in their log.")
+class OpenDossierDocumentInput:
+    dossier_code: str = strawberry.field(description="Dossier code.")
+    document_id: relay.GlobalID = strawberry.field(description="A document attached to it, or its signed result.")
+
+
+@strawberry.type(description="A short-lived link that reads one document.")
+class DocumentLink:
+    url: str = strawberry.field(description="GET it to read the document; bound to you.")
+    expires_at: datetime = strawberry.field(description="The link stops working then (5 minutes).")
+
+
+@strawberry.type(description="Result of `openDossierDocument`.")
+class OpenDossierDocumentPayload:
+    link: DocumentLink | None = strawberry.field(default=None, description="The link to read the document.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description="Business failures.")
+
+
+@strawberry.type
+class DataAccessMutation:
+    @strawberry.mutation(
+        description="A short-lived link to read a document of a dossier of your centre; the read is recorded in "
+        "the citizen's `myDataAccessLog`. Errors: `DOSSIER_NOT_FOUND`, `DOCUMENT_NOT_FOUND`."
+    )
+    @returns_user_errors(OpenDossierDocumentPayload)
+    async def open_dossier_document(
+        self, info: Info, input: Input[OpenDossierDocumentInput]
+    ) -> OpenDossierDocumentPayload:
+        viewer = require_staff(info)
+        dossier = await visible_dossier(info, code=input.dossier_code)
+        if dossier is None:
+            raise DomainError(ErrorCode.DOSSIER_NOT_FOUND, "dossierCode")
+        services = info.context.services
+        link = await staff_document_link(
+            services.results.storage,
+            viewer.id,
+            viewer.centre_id,
+            dossier,
+            database_id(input.document_id, "Document"),
+            services.clock(),
+        )
+        return OpenDossierDocumentPayload(link=DocumentLink(url=link.url, expires_at=link.expires_at))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from app.access_log.models import AccessKind
 from app.accounts.identity import Viewer
+from app.api.access_logging import log_staff_access
 from app.api.context import Info
-from app.api.data_access import log_staff_access
 from app.api.errors import forbidden
 from app.api.permissions import require_citizen
 from app.dossiers.codes import normalise_dossier_code
@@ -35,14 +35,14 @@ def dossier_rights(viewer: Viewer, dossier: Dossier) -> str | None:
     return "receiving staff" if viewer.works_at(dossier.received_centre_id) else None  # type: ignore[attr-defined]
 
 
-async def dossier_to_change(info: Info, code: str, intake: bool = False) -> Dossier:
-    """Like `visible_dossier`, for mutations: DOSSIER_NOT_FOUND when it is not there for the caller.
+async def dossier_to_change(info: Info, code: str, intake: bool = False, field: str = "code") -> Dossier:
+    """Like `visible_dossier`, for mutations: DOSSIER_NOT_FOUND (on `field`) when it is not there for the caller.
 
     Staff of the receiving centre only do intake; every other change belongs to the handling centre.
     """
     dossier = await visible_dossier(info, code=code)
     if dossier is None:
-        raise DomainError(ErrorCode.DOSSIER_NOT_FOUND, "code")
+        raise DomainError(ErrorCode.DOSSIER_NOT_FOUND, field)
     viewer = info.context.viewer
     if viewer.is_staff and not intake and not viewer.works_at(dossier.handling_centre_id):  # type: ignore[attr-defined]
         raise forbidden()

@@ -10,14 +10,15 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from app.access_log.models import AccessKind
+from app.api.access_logging import log_staff_access
 from app.api.catalogue import Centre, Procedure
 from app.api.context import Info
-from app.api.data_access import log_staff_access
 from app.api.dossier_access import visible_dossier
 from app.api.enums import described_enum
 from app.api.event_scope import SharedExecution
 from app.api.ids import database_ids
 from app.api.payment_types import Fee, Payment, Receipt, dossier_fee, dossier_receipt
+from app.api.results import DossierResult
 from app.dossiers import deadlines, models
 from app.dossiers.lifecycle import PORTAL_CODES, STATUS_LABELS
 from app.dossiers.models import ActorKind, DossierStatus
@@ -217,6 +218,10 @@ class Dossier(relay.Node):
     @strawberry.field(description="The e-receipt, once the fee is paid.")
     async def receipt(self, info: Info) -> Receipt | None:
         return await dossier_receipt(self.model, info.context.locale)
+
+    @strawberry.field(description="Signed e-results, oldest first; each is also in the citizen's document store.")
+    async def results(self, info: Info) -> list[DossierResult]:
+        return [DossierResult.from_model(r) for r in await info.context.loaders.results_by_dossier.load(self.model.id)]
 
     @classmethod
     def from_model(cls, dossier: models.Dossier) -> Dossier:

@@ -14,9 +14,9 @@ from tortoise.expressions import Case, Q, When
 
 from app.access_log.models import AccessKind
 from app.accounts.identity import Viewer
+from app.api.access_logging import log_staff_access
 from app.api.arguments import Input, local_if_naive
 from app.api.context import Info
-from app.api.data_access import log_staff_access
 from app.api.dossier_access import dossier_rights, dossier_to_change, visible_dossier
 from app.api.dossier_types import (
     Apology,

@@ -6,11 +6,16 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
+from strawberry import relay
 
+from app.api.arguments import Input
 from app.api.context import Info
+from app.api.dossier_access import dossier_to_change
 from app.api.enums import described_enum
-from app.api.errors import bad_input
+from app.api.errors import UserError, bad_input, returns_user_errors
+from app.api.permissions import require_staff
 from app.catalogue.models import localised_name
+from app.errors import DomainError, ErrorCode
 from app.results import verification
 from app.results.codes import normalise_verification_code
 from app.results.models import SignedResult
@@ -52,6 +57,27 @@ class IssuedResult:
         )
 
 
+@strawberry.type(description="A signed result of a dossier, for its owner and staff.")
+class DossierResult:
+    verification_code: str = strawberry.field(description="Printed on the result and in its QR code.")
+    issued_at: datetime = strawberry.field(description="When it was signed.")
+    sha256: str = strawberry.field(description="Hex SHA-256 of the signed file.")
+    document_id: relay.GlobalID | None = strawberry.field(
+        description="The signed copy in the citizen's document store (download it for offline reading); null once "
+        "the citizen deleted it."
+    )
+
+    @classmethod
+    def from_model(cls, result: SignedResult) -> DossierResult:
+        document = result.document_id  # type: ignore[attr-defined]
+        return cls(
+            verification_code=result.verification_code,
+            issued_at=result.issued_at,
+            sha256=result.sha256,
+            document_id=relay.GlobalID("Document", str(document)) if document else None,
+        )
+
+
 @strawberry.type(description="The answer of `verifyResult`.")
 class ResultVerification:
     status: VerificationStatus = strawberry.field(description="Genuine, altered, issued code, or unknown.")
@@ -90,3 +116,76 @@ class ResultsQuery:
             raise bad_input("Give `code`, `sha256` or both.")
         found = await verification.verify_presented(canonical_code, digest)
         return ResultVerification.from_verification(found, info.context.locale)
+
+
+@strawberry.input(description="Get a link to send a dossier's result PDF to, before `issueResult` (handling staff).")
+class StartResultUploadInput:
+    dossier_code: str = strawberry.field(description="Dossier code.")
+    byte_size: int = strawberry.field(description="Size of the PDF in bytes (see the README's limits).")
+
+
+@strawberry.type(description="Where to send a result's PDF: one HTTP PUT of its bytes to `url`.")
+class ResultUpload:
+    upload_key: str = strawberry.field(description="Pass it to `issueResult` once the PUT succeeded.")
+    url: str = strawberry.field(description="Signed link for the PUT, bound to you.")
+    expires_at: datetime = strawberry.field(description="The link works until then.")
+
+
+@strawberry.type(description="Result of `startResultUpload`.")
+class StartResultUploadPayload:
+    upload: ResultUpload | None = strawberry.field(default=None, description="Where to send the bytes.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description="Business failures.")
+
+
+@strawberry.input(description="Sign the uploaded PDF and issue it as the dossier's result (handling staff).")
+class IssueResultInput:
+    dossier_code: str = strawberry.field(description="Dossier code.")
+    upload_key: str = strawberry.field(description="From `startResultUpload`, after the bytes were sent.")
+    sha256: str = strawberry.field(description="Hex SHA-256 of the PDF as sent, checked before signing.")
+
+
+@strawberry.type(description="Result of `issueResult`.")
+class IssueResultPayload:
+    result: IssuedResult | None = strawberry.field(default=None, description="The signed result as issued.")
+    document_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="The signed copy in the citizen's document store."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list, description="Business failures.")
+
+
+@strawberry.type
+class ResultsMutation:
+    @strawberry.mutation(
+        description="Get a signed link to PUT a dossier's result PDF to (staff of its handling centre). "
+        "Errors: `DOSSIER_NOT_FOUND`, `RESULT_NOT_EXPECTED`, `FILE_TOO_LARGE`."
+    )
+    @returns_user_errors(StartResultUploadPayload)
+    async def start_result_upload(self, info: Info, input: Input[StartResultUploadInput]) -> StartResultUploadPayload:
+        viewer = require_staff(info)
+        dossier = await dossier_to_change(info, input.dossier_code, field="dossierCode")
+        staged = await info.context.services.results.start_upload(dossier, viewer.id, input.byte_size)
+        return StartResultUploadPayload(
+            upload=ResultUpload(upload_key=staged.key, url=staged.url, expires_at=staged.expires_at)
+        )
+
+    @strawberry.mutation(
+        description="Sign the uploaded PDF with the province's certificate (PAdES, QR code of its verification "
+        "link) and put the signed copy in the citizen's document store (staff of the handling centre). "
+        "Errors: `DOSSIER_NOT_FOUND`, `RESULT_NOT_EXPECTED`, `UPLOAD_NOT_FOUND`, `FILE_TOO_LARGE`, "
+        "`FILE_HASH_MISMATCH`, `RESULT_NOT_SIGNABLE`."
+    )
+    @returns_user_errors(IssueResultPayload)
+    async def issue_result(self, info: Info, input: Input[IssueResultInput]) -> IssueResultPayload:
+        viewer = require_staff(info)
+        dossier = await dossier_to_change(info, input.dossier_code, field="dossierCode")
+        digest = verification.normalise_sha256(input.sha256)
+        if digest is None:
+            raise DomainError(ErrorCode.FILE_HASH_MISMATCH, "sha256")
+        issued = await info.context.services.results.issue_uploaded(
+            dossier, viewer.id, viewer.centre_id, input.upload_key, digest
+        )
+        await issued.fetch_related("dossier__procedure", "centre")
+        return IssueResultPayload(
+            result=IssuedResult.from_model(issued, info.context.locale),
+            document_id=relay.GlobalID("Document", str(issued.document_id)),  # type: ignore[attr-defined]
+        )

@@ -25,7 +25,7 @@ from app.api.appointments import AppointmentsMutation, AppointmentsQuery, Appoin
 from app.api.argument_limits import ArgumentLengthLimits
 from app.api.catalogue import CatalogueQuery
 from app.api.context import Info
-from app.api.data_access import DataAccessQuery
+from app.api.data_access import DataAccessMutation, DataAccessQuery
 from app.api.document_limits import operation_depth_rule
 from app.api.dossiers import DossiersMutation, DossiersQuery, DossiersSubscription
 from app.api.errors import ApiErrorCode
@@ -36,7 +36,7 @@ from app.api.insights import InsightsQuery
 from app.api.notifications import NotificationsMutation, NotificationsQuery, NotificationsSubscription
 from app.api.payments import PaymentSimulationMutation, PaymentsMutation, PaymentsQuery
 from app.api.ratings import RatingsMutation, RatingsQuery
-from app.api.results import ResultsQuery
+from app.api.results import ResultsMutation, ResultsQuery
 from app.settings import Settings
 
 logger = logging.getLogger("app.api")
@@ -72,7 +72,14 @@ class Query(
 
 @strawberry.type(description="Everything the app can change.")
 class Mutation(
-    AccountsMutation, AppointmentsMutation, DossiersMutation, NotificationsMutation, PaymentsMutation, RatingsMutation
+    AccountsMutation,
+    AppointmentsMutation,
+    DossiersMutation,
+    NotificationsMutation,
+    PaymentsMutation,
+    RatingsMutation,
+    DataAccessMutation,
+    ResultsMutation,
 ):
     pass
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import secrets
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -32,6 +35,17 @@ RESULT_STATUSES = (
 )
 PDF = "application/pdf"
 VERIFY_PATH = "/results/verify"
+UPLOAD_SECONDS = 3600  # staff on a slow link have an hour to send the PDF to its signed upload link
+STAGING = "staging/results"
+
+
+@dataclass(frozen=True)
+class StagedUpload:
+    """Where to send a result's bytes, and until when."""
+
+    key: str
+    url: str
+    expires_at: datetime
 
 
 class ResultService:
@@ -60,6 +74,46 @@ class ResultService:
         """The link in the result's QR code."""
         return f"{self.public_url}{VERIFY_PATH}?{urlencode({'code': code})}"
 
+    async def start_upload(self, dossier: Dossier, staff_id: int, byte_size: int) -> StagedUpload:
+        """Where staff PUT the result's PDF before `issue_uploaded`: a signed link to a fresh staging key.
+
+        Raises RESULT_NOT_EXPECTED, FILE_TOO_LARGE.
+        """
+        self._check_can_issue(dossier)
+        self._check_size(byte_size, "byteSize")
+        key = f"{STAGING}/{dossier.id}/{secrets.token_hex(16)}.pdf"
+        url = await self.storage.signed_upload_url(
+            key, bound_to=f"staff:{staff_id}", expires_in=UPLOAD_SECONDS, content_type=PDF
+        )
+        return StagedUpload(key, url, self.clock() + timedelta(seconds=UPLOAD_SECONDS))
+
+    async def issue_uploaded(
+        self, dossier: Dossier, staff_id: int, staff_centre_id: int | None, key: str, sha256: str
+    ) -> SignedResult:
+        """Sign and issue the PDF staff sent to `key` (from `start_upload` for this dossier), then drop the staged copy.
+
+        Raises UPLOAD_NOT_FOUND, FILE_TOO_LARGE, FILE_HASH_MISMATCH and what `issue` raises.
+        """
+        self._check_can_issue(dossier)
+        size = await self.storage.size(key) if key.startswith(f"{STAGING}/{dossier.id}/") else None
+        if size is None:
+            raise DomainError(ErrorCode.UPLOAD_NOT_FOUND, "uploadKey")
+        self._check_size(size, "uploadKey")
+        pdf = b"".join([chunk async for chunk in self.storage.open(key)])
+        if hashlib.sha256(pdf).hexdigest() != sha256:
+            raise DomainError(ErrorCode.FILE_HASH_MISMATCH, "sha256")
+        result = await self.issue(dossier, staff_id, staff_centre_id, pdf)
+        await self.storage.delete(key)
+        return result
+
+    def _check_can_issue(self, dossier: Dossier) -> None:
+        if dossier.status not in RESULT_STATUSES:
+            raise DomainError(ErrorCode.RESULT_NOT_EXPECTED, "dossierCode")
+
+    def _check_size(self, byte_size: int, field: str) -> None:
+        if not 0 < byte_size <= self.settings.max_result_bytes:
+            raise DomainError(ErrorCode.FILE_TOO_LARGE, field, max_bytes=self.settings.max_result_bytes)
+
     async def issue(
         self, dossier: Dossier, staff_id: int, staff_centre_id: int | None, pdf: bytes, kind: str = ""
     ) -> SignedResult:
@@ -67,13 +121,12 @@ class ResultService:
 
         Raises RESULT_NOT_EXPECTED (the dossier's status does not allow a result), RESULT_NOT_SIGNABLE.
         """
-        if dossier.status not in RESULT_STATUSES:
-            raise DomainError(ErrorCode.RESULT_NOT_EXPECTED, "dossier")
+        self._check_can_issue(dossier)
         code = new_verification_code()
         try:
             signed = await asyncio.to_thread(self.signer.sign, pdf, self.verification_url(code), code)
         except UnsignablePdf:
-            raise DomainError(ErrorCode.RESULT_NOT_SIGNABLE, "file") from None
+            raise DomainError(ErrorCode.RESULT_NOT_SIGNABLE, "uploadKey") from None
         now = self.clock()
         key = f"results/{dossier.id}/{code}.pdf"
         await self.storage.put(key, _chunks(signed), PDF)

@@ -103,7 +103,7 @@ async def test_posting_the_file_checks_its_signature(client, cast, issued, signe
 
 
 async def test_posting_too_much_or_nothing_is_refused(app, client):
-    limit = app.state.services.settings.max_result_verify_bytes
+    limit = app.state.services.settings.max_result_bytes
     assert (await client.post("/results/verify", content=b"x" * (limit + 1))).status_code == 413
     assert (await client.post("/results/verify", content=b"")).status_code == 400
 
