@@ -6,6 +6,7 @@ import os
 import socket
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -16,8 +17,11 @@ from app.accounts.staff import StaffSignIn
 from app.appointments import reminders as appointment_reminders
 from app.appointments.services import AppointmentService
 from app.clock import Clock, system_clock
+from app.documents.scanning import ClamdScanner
+from app.documents.services import DocumentService
 from app.documents.storage.base import DocumentStorage
-from app.documents.storage.local import LocalStorage
+from app.documents.storage.configured import build_storage
+from app.documents.uploads import UploadLimits, UploadService
 from app.dossiers import digest as staff_digest
 from app.dossiers import reminder_kinds as dossier_reminder_kinds
 from app.dossiers.services import DossierService
@@ -54,6 +58,9 @@ NOTIFICATION_SOURCES = (
 )
 
 
+UPLOAD_UPKEEP_INTERVAL = timedelta(minutes=1)
+
+
 @dataclass(frozen=True)
 class Services:
     """What resolvers and jobs need beyond the database."""
@@ -74,6 +81,9 @@ class Services:
     sweep: Sweep
     payments: PaymentService
     results: ResultService
+    storage: DocumentStorage
+    uploads: UploadService
+    documents: DocumentService
 
 
 def build_services(
@@ -95,6 +105,7 @@ def build_services(
         bus, rate_limiter, Limit.parse("tracking:failed-lookups", settings.tracking_failures_per_code), clock
     )
     push = push or build_push_sender(settings.firebase_credentials, settings.fcm_api_base)
+    storage = build_storage(settings)
     return Services(
         settings=settings,
         clock=clock,
@@ -120,20 +131,29 @@ def build_services(
             clock=clock,
         ),
         payments=build_payment_service(settings, dossiers, clock),
-        results=ResultService(
-            settings, build_document_storage(settings), clock, _public_url(settings), PROJECT_ROOT / "var"
-        ),
+        results=ResultService(settings, storage, clock, settings.base_url, PROJECT_ROOT / "var"),
+        storage=storage,
+        uploads=build_upload_service(settings, storage, clock),
+        documents=DocumentService(storage, clock),
     )
 
 
-def _public_url(settings: Settings) -> str:
-    return f"http://{settings.host}:{settings.port}"
-
-
-def build_document_storage(settings: Settings) -> DocumentStorage:
-    """Documents under var/documents, served by the app itself at signed links."""
-    root = PROJECT_ROOT / "var" / "documents"
-    return LocalStorage(root, secret=settings.secret_key, public_url=_public_url(settings))
+def build_upload_service(settings: Settings, storage: DocumentStorage, clock: Clock) -> UploadService:
+    """Uploads staged under UPLOAD_STAGING_DIR, checked, scanned by ClamAV when CLAMD_URL is set."""
+    return UploadService(
+        storage,
+        Path(settings.upload_staging_dir),
+        UploadLimits(
+            max_bytes=settings.document_max_bytes,
+            quota_bytes=settings.document_quota_bytes,
+            ttl=timedelta(seconds=settings.upload_ttl_seconds),
+        ),
+        secret=settings.secret_key,
+        base_url=settings.base_url,
+        scanner=ClamdScanner(settings.clamd_url) if settings.clamd_url else None,
+        checks_in_parallel=settings.document_checks_in_parallel,
+        clock=clock,
+    )
 
 
 def build_rate_limiter(settings: Settings, clock: Clock, redis_key_prefix: str = "qn-limits") -> RateLimiter:
@@ -162,10 +182,17 @@ def build_job_scheduler(services: Services) -> AsyncIOScheduler:
     async def digest() -> None:
         await staff_digest.send_staff_digests(services.clock)
 
+    async def upkeep_uploads() -> None:
+        await services.uploads.prune_expired()
+        await services.uploads.rescan_quarantined()
+
     return build_scheduler(
         services.sweep,
         services.settings.reminder_sweep_seconds,
-        {"payment-reconciliation": (reconcile, RECONCILIATION_INTERVAL)},
+        {
+            "payment-reconciliation": (reconcile, RECONCILIATION_INTERVAL),
+            "upload-upkeep": (upkeep_uploads, UPLOAD_UPKEEP_INTERVAL),
+        },
         {"staff-digest": (digest, staff_digest.DIGEST_AT)},
         services.clock,
     )

@@ -73,13 +73,28 @@ class ErrorCode(StrEnum):
     INVALID_RESPONSE = "INVALID_RESPONSE"
     INVALID_PERIOD = "INVALID_PERIOD"
     INVALID_FORECAST_DAYS = "INVALID_FORECAST_DAYS"
-    # Shared with issue 15's documents branch (same names and messages there); resolved when it merges.
+    UNSUPPORTED_FILE_TYPE = "UNSUPPORTED_FILE_TYPE"
     FILE_TOO_LARGE = "FILE_TOO_LARGE"
     FILE_HASH_MISMATCH = "FILE_HASH_MISMATCH"
+    INVALID_FILE_NAME = "INVALID_FILE_NAME"
     UPLOAD_NOT_FOUND = "UPLOAD_NOT_FOUND"
+    UPLOAD_INCOMPLETE = "UPLOAD_INCOMPLETE"
+    IMAGE_TOO_LARGE = "IMAGE_TOO_LARGE"
+    IMAGE_UNREADABLE = "IMAGE_UNREADABLE"
+    PDF_ENCRYPTED = "PDF_ENCRYPTED"
+    PDF_UNREADABLE = "PDF_UNREADABLE"
+    FILE_INFECTED = "FILE_INFECTED"
+    QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
     DOCUMENT_NOT_FOUND = "DOCUMENT_NOT_FOUND"
+    DOCUMENT_NOT_READY = "DOCUMENT_NOT_READY"
+    DOCUMENT_IN_USE = "DOCUMENT_IN_USE"
+    DOCUMENT_MISSING = "DOCUMENT_MISSING"
+    UNKNOWN_REQUIREMENT = "UNKNOWN_REQUIREMENT"
+    DOCUMENT_NOT_ACCEPTED = "DOCUMENT_NOT_ACCEPTED"
+    TOO_MANY_UPLOADS = "TOO_MANY_UPLOADS"
     RESULT_NOT_EXPECTED = "RESULT_NOT_EXPECTED"
     RESULT_NOT_SIGNABLE = "RESULT_NOT_SIGNABLE"
+    UNKNOWN_DOCUMENT_KIND = "UNKNOWN_DOCUMENT_KIND"
 
 
 MESSAGES: dict[ErrorCode, dict[str, str]] = {
@@ -343,6 +358,10 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "vi": "Số ngày dự báo phải từ 1 đến {max_days}.",
         "en": "Forecast days must be 1 to {max_days}.",
     },
+    ErrorCode.UNSUPPORTED_FILE_TYPE: {
+        "vi": "Loại tệp không được chấp nhận: chỉ PDF, JPEG, PNG hoặc HEIC, đúng với nội dung tệp.",
+        "en": "File type not accepted: only PDF, JPEG, PNG or HEIC, matching the file's content.",
+    },
     ErrorCode.FILE_TOO_LARGE: {
         "vi": "Tệp quá lớn: tối đa {max_bytes} byte.",
         "en": "The file is too large: at most {max_bytes} bytes.",
@@ -351,13 +370,69 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "vi": "Mã SHA-256 của tệp nhận được không khớp với mã đã khai báo.",
         "en": "The received file's SHA-256 does not match the announced one.",
     },
+    ErrorCode.INVALID_FILE_NAME: {
+        "vi": "Tên tệp không hợp lệ: 1 đến 255 ký tự, không chứa đường dẫn.",
+        "en": "Invalid file name: 1 to 255 characters, without any path.",
+    },
     ErrorCode.UPLOAD_NOT_FOUND: {
         "vi": "Không tìm thấy phiên tải lên (mã sai, đã hết hạn hoặc không phải của bạn).",
         "en": "Upload not found (wrong id, expired, or not yours).",
     },
+    ErrorCode.UPLOAD_INCOMPLETE: {
+        "vi": "Tệp chưa được tải lên đủ: đã nhận {received} trên {expected} byte.",
+        "en": "The upload is incomplete: {received} of {expected} bytes received.",
+    },
+    ErrorCode.IMAGE_TOO_LARGE: {
+        "vi": "Ảnh có quá nhiều điểm ảnh để xử lý an toàn.",
+        "en": "The image has too many pixels to be processed safely.",
+    },
+    ErrorCode.IMAGE_UNREADABLE: {
+        "vi": "Không đọc được ảnh: tệp hỏng hoặc không phải ảnh.",
+        "en": "The image cannot be read: the file is damaged or not an image.",
+    },
+    ErrorCode.PDF_ENCRYPTED: {
+        "vi": "Tệp PDF được mã hoá hoặc đặt mật khẩu: hãy gửi bản không mã hoá.",
+        "en": "The PDF is encrypted or password-protected: send an unencrypted copy.",
+    },
+    ErrorCode.PDF_UNREADABLE: {
+        "vi": "Không mở được tệp PDF: tệp hỏng.",
+        "en": "The PDF cannot be opened: the file is damaged.",
+    },
+    ErrorCode.FILE_INFECTED: {
+        "vi": "Tệp chứa mã độc và đã bị từ chối.",
+        "en": "The file contains malware and was refused.",
+    },
+    ErrorCode.QUOTA_EXCEEDED: {
+        "vi": "Kho giấy tờ của bạn đã đầy: tối đa {quota_bytes} byte.",
+        "en": "Your document store is full: at most {quota_bytes} bytes.",
+    },
     ErrorCode.DOCUMENT_NOT_FOUND: {
         "vi": "Không tìm thấy giấy tờ.",
         "en": "The document was not found.",
+    },
+    ErrorCode.DOCUMENT_NOT_READY: {
+        "vi": "Giấy tờ chưa kiểm tra xong hoặc đã bị từ chối nên chưa thể đính kèm.",
+        "en": "The document is not checked and clean yet, or was refused, so it cannot be attached.",
+    },
+    ErrorCode.DOCUMENT_IN_USE: {
+        "vi": "Giấy tờ đang được dùng trong một hồ sơ chưa kết thúc.",
+        "en": "The document is used by a dossier that is not finished.",
+    },
+    ErrorCode.DOCUMENT_MISSING: {
+        "vi": "Thiếu giấy tờ bắt buộc: {name}.",
+        "en": "A mandatory document is missing: {name}.",
+    },
+    ErrorCode.UNKNOWN_REQUIREMENT: {
+        "vi": "Thủ tục này không yêu cầu giấy tờ này.",
+        "en": "This procedure has no such document requirement.",
+    },
+    ErrorCode.DOCUMENT_NOT_ACCEPTED: {
+        "vi": "Giấy tờ không phù hợp với yêu cầu: {reason}.",
+        "en": "The document does not fit the requirement: {reason}.",
+    },
+    ErrorCode.TOO_MANY_UPLOADS: {
+        "vi": "Bạn đang có {limit} lượt tải lên chưa xong: hãy hoàn tất hoặc chờ chúng hết hạn.",
+        "en": "You have {limit} unfinished uploads: finish them or wait until they expire.",
     },
     ErrorCode.RESULT_NOT_EXPECTED: {
         "vi": "Chỉ cấp kết quả cho hồ sơ đang xử lý, chờ thanh toán, đã có hoặc đã trả kết quả.",
@@ -366,6 +441,10 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
     ErrorCode.RESULT_NOT_SIGNABLE: {
         "vi": "Không ký số được tệp kết quả: tệp phải là PDF đọc được, không mã hóa, chưa có chữ ký.",
         "en": "The result could not be signed: it must be a readable PDF, not encrypted and not yet signed.",
+    },
+    ErrorCode.UNKNOWN_DOCUMENT_KIND: {
+        "vi": "Loại giấy tờ không thuộc danh sách giấy tờ dùng lại được.",
+        "en": "Not one of the reusable document kinds.",
     },
 }
 
@@ -393,3 +472,11 @@ class DomainError(Exception):
             for name, value in self.params.items()
         }
         return templates.get(locale, templates[DEFAULT_LOCALE]).format(**params)
+
+
+class DomainErrors(Exception):
+    """Several expected business failures found together, e.g. one per missing document."""
+
+    def __init__(self, errors: list[DomainError]) -> None:
+        super().__init__(", ".join(error.code.value for error in errors))
+        self.errors = errors

@@ -19,6 +19,7 @@ from app.api.schema import build_schema
 from app.api.view import GraphQLView
 from app.body_limit import BodySizeLimit
 from app.container import Services, build_job_scheduler, build_services
+from app.document_routes import local_file, tus_upload
 from app.garbage_collection import tune_for_long_lived_connections
 from app.logs import RequestIdMiddleware
 from app.payment_webhooks import stripe_webhook
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 await services.push.close()
                 await services.bus.stop()
                 await services.rate_limiter.close()
+                await services.storage.close()
 
     app = Starlette(
         routes=[
@@ -81,6 +83,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 methods=["GET", "POST"],
                 middleware=[Middleware(BodySizeLimit, max_bytes=settings.max_result_bytes)],
             ),
+            Route("/uploads/{token}", tus_upload, methods=["OPTIONS", "HEAD", "PATCH"]),
+            Route("/files/{key:path}", local_file, methods=["GET", "PUT"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route(

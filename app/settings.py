@@ -79,6 +79,21 @@ class Settings:
     staff_sign_in_failures_per_account: str = "20/10 minutes"
     staff_sign_in_failures_per_ip: str = "50/15 minutes"
     tracking_failures_per_code: str = "10/hour"
+    # Documents (app/documents): where bytes live, how uploads are received and checked.
+    public_base_url: str = ""
+    document_storage_url: str = ""
+    documents_dir: str = str(PROJECT_ROOT / "var" / "documents")
+    upload_staging_dir: str = str(PROJECT_ROOT / "var" / "uploads")
+    s3_endpoint_url: str = ""
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = ""
+    upload_ttl_seconds: int = 3600
+    signed_link_ttl_seconds: int = 300
+    document_max_bytes: int = 10 * 1024 * 1024
+    document_quota_bytes: int = 200 * 1024 * 1024
+    document_checks_in_parallel: int = 2
+    clamd_url: str = ""
     # Input limits (see the README's limits table).
     max_graphql_body_bytes: int = 262_144
     max_webhook_body_bytes: int = 1_048_576
@@ -98,6 +113,11 @@ class Settings:
     @property
     def graphiql_enabled(self) -> bool:
         return not self.is_production if self.graphiql is None else self.graphiql
+
+    @property
+    def base_url(self) -> str:
+        """Where clients reach this service (signed links start with it)."""
+        return (self.public_base_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def uses_sqlite(self) -> bool:
@@ -130,6 +150,8 @@ class Settings:
                     "RESULT_SIGNING_KEY_FILE and RESULT_SIGNING_CERT_FILE are required: results are signed with the"
                     " province's certificate, never the generated development pair"
                 )
+            if not self.public_base_url.startswith("https://"):
+                problems.append("PUBLIC_BASE_URL must be the https:// address clients reach (signed document links)")
             for name in ("stripe_secret_key", "stripe_publishable_key", "stripe_webhook_secret"):
                 if not getattr(self, name):
                     problems.append(f"{name.upper()} is required: fees are collected through Stripe")
@@ -137,6 +159,10 @@ class Settings:
             problems.append("REMINDER_BATCH_SIZE must be 1 to 100 (at most one HTTP connection pool in flight)")
         if not 1 <= self.reminder_lanes <= 8:
             problems.append("REMINDER_LANES must be 1 to 8 (each lane holds a database connection at times)")
+        if self.document_storage_url and not self.document_storage_url.startswith("s3://"):
+            problems.append("DOCUMENT_STORAGE_URL must be empty (local files) or s3://bucket[/prefix]")
+        if not 1 <= self.document_checks_in_parallel <= 16:
+            problems.append("DOCUMENT_CHECKS_IN_PARALLEL must be 1 to 16 (each check may decode a large image)")
         for name in RATE_LIMIT_SETTINGS:
             try:
                 parse_many(getattr(self, name))

@@ -17,6 +17,7 @@ PRODUCTION = {
     "STRIPE_WEBHOOK_SECRET": "whsec_x",
     "RESULT_SIGNING_KEY_FILE": "/run/secrets/result-signing.key",
     "RESULT_SIGNING_CERT_FILE": "/run/secrets/result-signing.crt",
+    "PUBLIC_BASE_URL": "https://dichvucong.quangninh.gov.vn",
 }
 
 
@@ -53,6 +54,7 @@ def test_complete_production_settings_start_with_introspection_and_graphiql_off(
         ({"SECRET_KEY": "short"}, "SECRET_KEY must be at least 32 characters"),
         ({"DATABASE_URL": "sqlite:///tmp/x.sqlite3"}, "DATABASE_URL must point at PostgreSQL"),
         ({"SMS_GATEWAY_URL": ""}, "SMS_GATEWAY_URL is required"),
+        ({"PUBLIC_BASE_URL": "http://dichvucong.quangninh.gov.vn"}, "PUBLIC_BASE_URL must be the https://"),
         ({"FIREBASE_CREDENTIALS": ""}, "FIREBASE_CREDENTIALS is required"),
         ({"REMINDER_BATCH_SIZE": "500"}, "REMINDER_BATCH_SIZE must be 1 to 100"),
         ({"STRIPE_SECRET_KEY": ""}, "STRIPE_SECRET_KEY is required"),

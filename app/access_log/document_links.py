@@ -13,8 +13,6 @@ from app.dossiers.models import Dossier
 from app.errors import DomainError, ErrorCode
 from app.results.models import SignedResult
 
-STAFF_LINK_SECONDS = 300
-
 
 @dataclass(frozen=True)
 class DocumentLink:
@@ -31,6 +29,7 @@ async def staff_document_link(
     dossier: Dossier,
     document_id: int,
     now: datetime,
+    ttl_seconds: int,
 ) -> DocumentLink:
     """A link for staff to read a document of `dossier` (attached to it, or its signed result), logged for the owner.
 
@@ -45,9 +44,9 @@ async def staff_document_link(
     url = await storage.signed_read_url(
         document.reading_key or document.original_key,
         bound_to=f"staff:{staff_id}",
-        expires_in=STAFF_LINK_SECONDS,
+        expires_in=ttl_seconds,
         file_name=document.file_name,
     )
     accessed = Accessed(document.owner_id, dossier.id, document.id)  # type: ignore[attr-defined]
     await record_accesses(staff_id, staff_centre_id, AccessKind.OPENED_DOCUMENT, [accessed], now)
-    return DocumentLink(url, now + timedelta(seconds=STAFF_LINK_SECONDS))
+    return DocumentLink(url, now + timedelta(seconds=ttl_seconds))

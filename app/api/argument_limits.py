@@ -57,6 +57,8 @@ MAX_LENGTHS: Mapping[str, int] = {
     "UpdateMyProfileInput.fullName": 200,
     "RequestSupplementInput.items": 300,  # each item
     "SupplyDocumentsInput.documents": 300,  # each document
+    "StartUploadInput.fileName": 255,
+    "ReviewDossierDocumentInput.reason": 1000,
     "AddCentreClosureInput.reason": 300,
     "RateDossierInput.comment": FREE_TEXT,
     "RespondToRatingInput.response": FREE_TEXT,

@@ -10,10 +10,13 @@ from strawberry import relay
 from tortoise.functions import Count
 
 from app.api.context import Info
+from app.api.documents import DocumentRequirement
 from app.api.errors import bad_input
 from app.api.ids import database_id, database_ids
 from app.api.pagination import After, Connection, First, build_connection, page_window, paginate_queryset
 from app.catalogue import models
+from app.catalogue.document_requirements import DocumentRequirement as Requirement
+from app.catalogue.document_requirements import requirements_of
 from app.catalogue.forms import FormField
 from app.catalogue.models import CentreKind, ProcedureLevel, localised_name
 from app.catalogue.search import MAX_SEARCH_WORDS, TooManySearchWords, ranked_procedure_ids, search_words
@@ -104,8 +107,22 @@ class Procedure(relay.Node):
     processing_days: int | None = strawberry.field(
         description="Statutory processing time in working days; 0 means the same day; null means not known."
     )
-    required_documents: list[str] = strawberry.field(description="Documents to bring or upload (summary).")
+    requirements: strawberry.Private[list[Requirement]]
     form: strawberry.Private[list[FormField]]
+
+    @strawberry.field(
+        description="Names of the documents to bring or upload, in the caller's language.",
+        deprecation_reason="Use `documentRequirements`, which says which are mandatory, their types and sizes.",
+    )
+    def required_documents(self, info: Info) -> list[str]:
+        return [requirement.name(info) for requirement in self.document_requirements()]
+
+    @strawberry.field(
+        description="The documents to attach to `submitDossier`, in the catalogue's order; a procedure whose "
+        "requirements are not known from a source lists its summary names as optional."
+    )
+    def document_requirements(self) -> list[DocumentRequirement]:
+        return [DocumentRequirement.from_requirement(requirement) for requirement in self.requirements]
 
     @strawberry.field(description="Questions of the online form, answered in `submitDossier`.")
     def form_fields(self, info: Info) -> list[FormFieldSpec]:
@@ -154,7 +171,7 @@ class Procedure(relay.Node):
             borderless=procedure.borderless,
             fee_vnd=procedure.fee_vnd,
             processing_days=procedure.processing_days,
-            required_documents=list(procedure.required_documents),
+            requirements=requirements_of(procedure),
             form=[FormField.from_json(field) for field in procedure.form_fields],
         )
 

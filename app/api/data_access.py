@@ -81,7 +81,7 @@ class OpenDossierDocumentInput:
 @strawberry.type(description="A short-lived link that reads one document.")
 class DocumentLink:
     url: str = strawberry.field(description="GET it to read the document; bound to you.")
-    expires_at: datetime = strawberry.field(description="The link stops working then (5 minutes).")
+    expires_at: datetime = strawberry.field(description="The link stops working then (SIGNED_LINK_TTL_SECONDS).")
 
 
 @strawberry.type(description="Result of `openDossierDocument`.")
@@ -106,11 +106,12 @@ class DataAccessMutation:
             raise DomainError(ErrorCode.DOSSIER_NOT_FOUND, "dossierCode")
         services = info.context.services
         link = await staff_document_link(
-            services.results.storage,
+            services.storage,
             viewer.id,
             viewer.centre_id,
             dossier,
             database_id(input.document_id, "Document"),
             services.clock(),
+            services.settings.signed_link_ttl_seconds,
         )
         return OpenDossierDocumentPayload(link=DocumentLink(url=link.url, expires_at=link.expires_at))

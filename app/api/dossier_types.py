@@ -13,12 +13,14 @@ from app.access_log.models import AccessKind
 from app.api.access_logging import log_staff_access
 from app.api.catalogue import Centre, Procedure
 from app.api.context import Info
+from app.api.documents import DossierDocument
 from app.api.dossier_access import visible_dossier
 from app.api.enums import described_enum
 from app.api.event_scope import SharedExecution
 from app.api.ids import database_ids
 from app.api.payment_types import Fee, Payment, Receipt, dossier_fee, dossier_receipt
 from app.api.results import DossierResult
+from app.documents.models import DossierDocument as DossierDocumentModel
 from app.dossiers import deadlines, models
 from app.dossiers.lifecycle import PORTAL_CODES, STATUS_LABELS
 from app.dossiers.models import ActorKind, DossierStatus
@@ -87,10 +89,14 @@ class SupplementRequest:
     requested_at: datetime = strawberry.field(description="When staff asked.")
     supplied_at: datetime | None = strawberry.field(description="When the citizen supplied; null while open.")
     supplied_documents: list[str] = strawberry.field(description="What the citizen said they supplied.")
+    requirement_keys: list[str] = strawberry.field(
+        description="The procedure's document requirements to supply (again), by key: attach a document for each."
+    )
 
     @classmethod
     def from_model(cls, request: models.SupplementRequest) -> SupplementRequest:
         return cls(
+            requirement_keys=list(request.requirement_keys),
             items=list(request.items),
             deadline=request.deadline,
             requested_at=request.created_at,
@@ -196,6 +202,11 @@ class Dossier(relay.Node):
     async def timeline(self, info: Info) -> list[TimelineEvent]:
         events = await info.context.loaders.events_by_dossier.load(self.model.id)
         return [TimelineEvent.from_model(event) for event in events]
+
+    @strawberry.field(description="Documents attached for the procedure's requirements, oldest first.")
+    async def documents(self) -> list[DossierDocument]:
+        attachments = DossierDocumentModel.filter(dossier_id=self.model.id).select_related("document").order_by("id")
+        return [DossierDocument.from_model(attachment) for attachment in await attachments]
 
     @strawberry.field(description="Requests for documents, oldest first.")
     async def supplement_requests(self, info: Info) -> list[SupplementRequest]:

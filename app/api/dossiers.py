@@ -17,6 +17,7 @@ from app.accounts.identity import Viewer
 from app.api.access_logging import log_staff_access
 from app.api.arguments import Input, local_if_naive
 from app.api.context import Info
+from app.api.documents import DocumentAttachmentInput, attachments_of
 from app.api.dossier_access import dossier_rights, dossier_to_change, visible_dossier
 from app.api.dossier_types import (
     Apology,
@@ -49,6 +50,10 @@ class SubmitDossierInput:
     procedure_code: str = strawberry.field(description="National code of the procedure.")
     centre_id: relay.GlobalID = strawberry.field(description="Centre to file at (see `Procedure.borderless`).")
     form_fields: JSON = strawberry.field(description="Answers keyed by `Procedure.formFields[].key`.")
+    attachments: list[DocumentAttachmentInput] = strawberry.field(
+        default_factory=list,
+        description="Stored documents for `Procedure.documentRequirements` (every mandatory one, at most 30).",
+    )
 
 
 @strawberry.input(description="Withdraw one's own dossier.")
@@ -60,7 +65,14 @@ class WithdrawDossierInput:
 @strawberry.input(description="Answer an open request for documents.")
 class SupplyDocumentsInput:
     code: str = strawberry.field(description="Dossier code.")
-    documents: list[str] = strawberry.field(description="What is supplied (names of the documents).")
+    documents: list[str] = strawberry.field(
+        default_factory=list,
+        description="Names of documents handed in otherwise (1 to 20; may be left empty when `attachments` are given).",
+    )
+    attachments: list[DocumentAttachmentInput] = strawberry.field(
+        default_factory=list,
+        description="Stored documents; one for each of the request's `requirementKeys` at least.",
+    )
     note: str = strawberry.field(default="", description="Message to the centre (optional).")
 
 
@@ -75,6 +87,10 @@ class UpdateDossierStatusInput:
 class RequestSupplementInput:
     code: str = strawberry.field(description="Dossier code.")
     items: list[str] = strawberry.field(description="Documents to supply (1 to 20).")
+    requirement_keys: list[str] = strawberry.field(
+        default_factory=list,
+        description="The procedure's document requirements the citizen must attach (again), by key.",
+    )
     deadline: datetime = strawberry.field(description="Supply by then (in the future).")
     note: str = strawberry.field(default="", description="Shown in the timeline.")
 
@@ -212,12 +228,21 @@ def _staff_actor(viewer: Viewer) -> Actor:
 
 @strawberry.type
 class DossiersMutation:
-    @strawberry.mutation(description="File a dossier online; it waits for intake as RECEIVING.")
+    @strawberry.mutation(
+        description="File a dossier online with stored documents for its requirements; it waits for intake as "
+        "RECEIVING. Document errors come one per requirement, with `field` `attachments.<requirementKey>`: "
+        "`DOCUMENT_MISSING`, `DOCUMENT_NOT_FOUND`, `DOCUMENT_NOT_READY`, `DOCUMENT_NOT_ACCEPTED`, "
+        "`UNKNOWN_REQUIREMENT`."
+    )
     @returns_user_errors(DossierPayload)
     async def submit_dossier(self, info: Info, input: Input[SubmitDossierInput]) -> DossierPayload:
         viewer = require_citizen(info)
         dossier = await info.context.services.dossiers.submit(
-            viewer.id, input.procedure_code, database_id(input.centre_id, "Centre"), input.form_fields
+            viewer.id,
+            input.procedure_code,
+            database_id(input.centre_id, "Centre"),
+            input.form_fields,
+            attachments_of(input.attachments),
         )
         return DossierPayload(dossier=Dossier.from_model(dossier))
 
@@ -229,12 +254,19 @@ class DossiersMutation:
         dossier = await info.context.services.dossiers.withdraw(dossier, viewer.id, input.note)
         return DossierPayload(dossier=Dossier.from_model(dossier))
 
-    @strawberry.mutation(description="Answer the open request for documents; processing resumes.")
+    @strawberry.mutation(
+        description="Answer the open request for documents, attaching stored documents; processing resumes. "
+        "Document errors come one per requirement, with `field` `attachments.<requirementKey>`: "
+        "`DOCUMENT_MISSING`, `DOCUMENT_NOT_FOUND`, `DOCUMENT_NOT_READY`, `DOCUMENT_NOT_ACCEPTED`, "
+        "`UNKNOWN_REQUIREMENT`."
+    )
     @returns_user_errors(DossierPayload)
     async def supply_documents(self, info: Info, input: Input[SupplyDocumentsInput]) -> DossierPayload:
         viewer = require_citizen(info)
         dossier = await dossier_to_change(info, input.code)
-        dossier = await info.context.services.dossiers.supply_documents(dossier, viewer.id, input.documents, input.note)
+        dossier = await info.context.services.dossiers.supply_documents(
+            dossier, viewer.id, input.documents, input.note, attachments_of(input.attachments)
+        )
         return DossierPayload(dossier=Dossier.from_model(dossier))
 
     @strawberry.mutation(description="Move a dossier of your centre to another status (legal transitions only).")
@@ -254,7 +286,7 @@ class DossiersMutation:
         viewer = require_staff(info)
         dossier = await dossier_to_change(info, input.code)
         dossier = await info.context.services.dossiers.request_supplement(
-            dossier, viewer.id, input.items, local_if_naive(input.deadline), input.note
+            dossier, viewer.id, input.items, local_if_naive(input.deadline), input.note, input.requirement_keys
         )
         return DossierPayload(dossier=Dossier.from_model(dossier))
 

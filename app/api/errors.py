@@ -12,7 +12,7 @@ import strawberry
 from graphql import GraphQLError
 
 from app.api.enums import described_enum
-from app.errors import MESSAGES, DomainError, ErrorCode
+from app.errors import MESSAGES, DomainError, DomainErrors, ErrorCode
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -100,16 +100,17 @@ def user_error(error: DomainError, locale: str) -> UserError:
 def returns_user_errors(
     payload: Callable[..., T],
 ) -> Callable[[Callable[P, Awaitable[T]]], Callable[P, Awaitable[T]]]:
-    """Resolver decorator: a DomainError becomes `payload(errors=[...])` instead of a GraphQL error."""
+    """Resolver decorator: a DomainError (or DomainErrors) becomes `payload(errors=[...])`, not a GraphQL error."""
 
     def decorate(resolver: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
         @functools.wraps(resolver)
         async def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
             try:
                 return await resolver(*args, **kwargs)
-            except DomainError as error:
-                info = kwargs["info"]
-                return payload(errors=[user_error(error, info.context.locale)])  # type: ignore[attr-defined]
+            except (DomainError, DomainErrors) as failure:
+                locale = kwargs["info"].context.locale  # type: ignore[attr-defined]
+                errors = failure.errors if isinstance(failure, DomainErrors) else [failure]
+                return payload(errors=[user_error(error, locale) for error in errors])
 
         return wrapper
 

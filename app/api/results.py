@@ -14,6 +14,7 @@ from app.api.dossier_access import dossier_to_change
 from app.api.enums import described_enum
 from app.api.errors import UserError, bad_input, returns_user_errors
 from app.api.permissions import require_staff
+from app.catalogue.document_requirements import REUSABLE_KINDS
 from app.catalogue.models import localised_name
 from app.errors import DomainError, ErrorCode
 from app.results import verification
@@ -142,6 +143,11 @@ class IssueResultInput:
     dossier_code: str = strawberry.field(description="Dossier code.")
     upload_key: str = strawberry.field(description="From `startResultUpload`, after the bytes were sent.")
     sha256: str = strawberry.field(description="Hex SHA-256 of the PDF as sent, checked before signing.")
+    kind: str = strawberry.field(
+        default="",
+        description="The reusable kind of document the result is (e.g. birth_certificate), so that the citizen can "
+        f"attach it wherever that kind is required; one of {', '.join(REUSABLE_KINDS)}, or empty.",
+    )
 
 
 @strawberry.type(description="Result of `issueResult`.")
@@ -172,7 +178,7 @@ class ResultsMutation:
         description="Sign the uploaded PDF with the province's certificate (PAdES, QR code of its verification "
         "link) and put the signed copy in the citizen's document store (staff of the handling centre). "
         "Errors: `DOSSIER_NOT_FOUND`, `RESULT_NOT_EXPECTED`, `UPLOAD_NOT_FOUND`, `FILE_TOO_LARGE`, "
-        "`FILE_HASH_MISMATCH`, `RESULT_NOT_SIGNABLE`."
+        "`FILE_HASH_MISMATCH`, `RESULT_NOT_SIGNABLE`, `UNKNOWN_DOCUMENT_KIND`."
     )
     @returns_user_errors(IssueResultPayload)
     async def issue_result(self, info: Info, input: Input[IssueResultInput]) -> IssueResultPayload:
@@ -182,7 +188,7 @@ class ResultsMutation:
         if digest is None:
             raise DomainError(ErrorCode.FILE_HASH_MISMATCH, "sha256")
         issued = await info.context.services.results.issue_uploaded(
-            dossier, viewer.id, viewer.centre_id, input.upload_key, digest
+            dossier, viewer.id, viewer.centre_id, input.upload_key, digest, input.kind
         )
         await issued.fetch_related("dossier__procedure", "centre")
         return IssueResultPayload(

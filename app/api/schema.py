@@ -27,6 +27,7 @@ from app.api.catalogue import CatalogueQuery
 from app.api.context import Info
 from app.api.data_access import DataAccessMutation, DataAccessQuery
 from app.api.document_limits import operation_depth_rule
+from app.api.documents import DocumentsMutation, DocumentsQuery
 from app.api.dossiers import DossiersMutation, DossiersQuery, DossiersSubscription
 from app.api.errors import ApiErrorCode
 from app.api.event_scope import SharedEventExecutor
@@ -51,6 +52,7 @@ class Query(
     AccountsQuery,
     AppointmentsQuery,
     CatalogueQuery,
+    DocumentsQuery,
     DossiersQuery,
     GeoQuery,
     NotificationsQuery,
@@ -74,6 +76,7 @@ class Query(
 class Mutation(
     AccountsMutation,
     AppointmentsMutation,
+    DocumentsMutation,
     DossiersMutation,
     NotificationsMutation,
     PaymentsMutation,

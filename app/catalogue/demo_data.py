@@ -10,6 +10,7 @@ from typing import TypeVar
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from app.catalogue.document_requirements import apply_document_requirements
 from app.catalogue.forms import APPLICANT_FIELDS, BIRTH_FIELDS
 from app.catalogue.models import Centre, CentreKind, Procedure, ProcedureLevel
 from app.catalogue.search import procedure_search_text
@@ -91,4 +92,6 @@ async def load_centres() -> int:
 async def load_procedures() -> int:
     """Insert or update the real procedures with national codes; returns how many."""
     rows = _rows("procedures_sample.csv")
-    return await _upsert_by_code(Procedure, {row["code"]: _procedure_values(row) for row in rows})
+    loaded = await _upsert_by_code(Procedure, {row["code"]: _procedure_values(row) for row in rows})
+    await apply_document_requirements()
+    return loaded

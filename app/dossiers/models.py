@@ -97,6 +97,9 @@ class SupplementRequest(Model):
     id = fields.IntField(primary_key=True)
     dossier = fields.ForeignKeyField("models.Dossier", related_name="supplement_requests", on_delete=fields.CASCADE)
     items = fields.JSONField(description="What to supply, as a list of strings")
+    requirement_keys = fields.JSONField(
+        default=list, description="Keys of the procedure's document requirements to supply again or anew"
+    )
     deadline = fields.DatetimeField()
     requested_by = fields.ForeignKeyField(
         "models.StaffMember", related_name="supplements_requested", on_delete=fields.RESTRICT

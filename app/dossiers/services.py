@@ -14,10 +14,12 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from app.accounts.models import Citizen
+from app.catalogue.document_requirements import requirements_of
 from app.catalogue.eligibility import check_eligibility, provincial_centre_id
 from app.catalogue.forms import FormField, validate_form
 from app.catalogue.models import Centre, Procedure
 from app.clock import Clock, system_clock
+from app.documents.attachments import Attachment, attach, checked_attachments
 from app.dossiers import reminders
 from app.dossiers.codes import new_dossier_code, new_tracking_secret, normalise_dossier_code
 from app.dossiers.deadlines import is_overdue
@@ -92,8 +94,16 @@ class DossierService:
         await self._limiter.release(lookup)
         return dossier
 
-    async def submit(self, citizen_id: int, procedure_code: str, centre_id: int, answers: object) -> Dossier:
-        """File a dossier online: it waits in RECEIVING for intake by the centre."""
+    async def submit(
+        self,
+        citizen_id: int,
+        procedure_code: str,
+        centre_id: int,
+        answers: object,
+        attachments: list[Attachment] | tuple = (),
+    ) -> Dossier:
+        """File a dossier online with stored documents for its procedure's requirements (every mandatory one);
+        it waits in RECEIVING for intake by the centre."""
         procedure = await Procedure.get_or_none(code=procedure_code.strip())
         if procedure is None:
             raise DomainError(ErrorCode.PROCEDURE_NOT_FOUND, "procedureCode")
@@ -107,6 +117,9 @@ class DossierService:
             reason = {"vi": verdict.reason_vi, "en": verdict.reason_en}
             raise DomainError(ErrorCode.CENTRE_NOT_ELIGIBLE, "centreId", reason=reason)
         form = validate_form([FormField.from_json(f) for f in procedure.form_fields], answers)
+        requirements = requirements_of(procedure)
+        mandatory = [requirement for requirement in requirements if requirement.mandatory]
+        accepted = await checked_attachments(citizen_id, requirements, attachments, mandatory)
         now = self._clock()
         for _ in range(CODE_ATTEMPTS):
             try:
@@ -127,6 +140,7 @@ class DossierService:
                     event = await self._record(
                         dossier.id, None, DossierStatus.RECEIVING, Actor(ActorKind.CITIZEN, citizen_id), "", now
                     )
+                    await attach(dossier.id, accepted, now)
                 break
             except IntegrityError:
                 continue  # a code collision: draw another
@@ -150,16 +164,33 @@ class DossierService:
         )
 
     async def request_supplement(
-        self, dossier: Dossier, staff_id: int, items: list[str], deadline: datetime, note: str = ""
+        self,
+        dossier: Dossier,
+        staff_id: int,
+        items: list[str],
+        deadline: datetime,
+        note: str = "",
+        requirement_keys: list[str] | tuple = (),
     ) -> Dossier:
-        """Ask the citizen for documents; the processing clock stops until they are supplied."""
+        """Ask the citizen for documents, naming the procedure's requirements to supply (again) by key; the
+        processing clock stops until they are supplied."""
         cleaned = _checked_items(items, "items")
         if deadline <= self._clock():
             raise DomainError(ErrorCode.INVALID_DEADLINE, "deadline")
+        procedure = await Procedure.get(id=dossier.procedure_id)  # type: ignore[attr-defined]
+        known = {requirement.key for requirement in requirements_of(procedure)}
+        keys = list(dict.fromkeys(requirement_keys))
+        if len(keys) > MAX_ITEMS or any(key not in known for key in keys):
+            raise DomainError(ErrorCode.UNKNOWN_REQUIREMENT, "requirementKeys")
 
         async def open_request(now: datetime) -> None:
             await SupplementRequest.create(
-                dossier_id=dossier.id, items=cleaned, deadline=deadline, requested_by_id=staff_id, created_at=now
+                dossier_id=dossier.id,
+                items=cleaned,
+                requirement_keys=keys,
+                deadline=deadline,
+                requested_by_id=staff_id,
+                created_at=now,
             )
 
         return await self._transition(
@@ -171,21 +202,31 @@ class DossierService:
         )
 
     async def supply_documents(
-        self, dossier: Dossier, citizen_id: int, documents: list[str], note: str = ""
+        self,
+        dossier: Dossier,
+        citizen_id: int,
+        documents: list[str],
+        note: str = "",
+        attachments: list[Attachment] | tuple = (),
     ) -> Dossier:
-        """The citizen answers the open supplement request; the clock restarts."""
+        """The citizen answers the open supplement request with stored documents (one for each requirement it
+        names) and/or names of documents handed in otherwise; the clock restarts."""
         request = (
             await SupplementRequest.filter(dossier_id=dossier.id, supplied_at__isnull=True).order_by("-id").first()
         )
         if request is None or dossier.status is not DossierStatus.SUPPLEMENT_REQUESTED:
             raise DomainError(ErrorCode.NO_OPEN_SUPPLEMENT_REQUEST, "code")
         note = _checked_note(note)
-        cleaned = _checked_items(documents, "documents")
+        cleaned = _checked_items(documents, "documents") if documents or not attachments else []
+        requirements = requirements_of(await Procedure.get(id=dossier.procedure_id))  # type: ignore[attr-defined]
+        wanted = [requirement for requirement in requirements if requirement.key in request.requirement_keys]
+        accepted = await checked_attachments(citizen_id, requirements, attachments, wanted)
 
         async def close_request(now: datetime) -> None:
             await SupplementRequest.filter(id=request.id).update(
                 supplied_at=now, supplied_note=note, supplied_documents=cleaned
             )
+            await attach(dossier.id, accepted, now, supplement_request_id=request.id)
 
         return await self._transition(
             dossier, DossierStatus.PROCESSING, Actor(ActorKind.CITIZEN, citizen_id), note, also=close_request

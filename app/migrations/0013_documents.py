@@ -1,9 +1,24 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
+import functools
 from app.documents.models import DocumentSource, DocumentStatus, ReviewStatus
+from json import dumps, loads
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
+
+
+
+async def structure_required_documents(apps, schema_editor):
+    """Procedure.required_documents: summary strings become requirement objects (optional, types and size by
+    default), as app.catalogue.document_requirements.structured does."""
+    from app.catalogue.document_requirements import structured
+
+    procedure = apps.get_model("models", "Procedure")
+    for row in await procedure.all().only("id", "required_documents"):
+        if any(isinstance(item, str) for item in row.required_documents):
+            await procedure.filter(id=row.id).update(required_documents=structured(row.required_documents))
+
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0011_rate_limits')]
@@ -70,4 +85,10 @@ class Migration(migrations.Migration):
             options={'table': 'document_upload', 'app': 'models', 'pk_attr': 'id', 'table_description': 'Bytes on their way in, bound to the citizen who announced them, resumable until it expires.'},
             bases=['Model'],
         ),
+        ops.AddField(
+            model_name='SupplementRequest',
+            name='requirement_keys',
+            field=fields.JSONField(default=list, description="Keys of the procedure's document requirements to supply again or anew", encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
+        ),
+        ops.RunPython(structure_required_documents, ops.RunPython.noop),
     ]

@@ -15,6 +15,7 @@ from tortoise.transactions import in_transaction
 
 from app.access_log.models import AccessKind
 from app.access_log.services import Accessed, record_accesses
+from app.catalogue.document_requirements import REUSABLE_KINDS
 from app.clock import Clock
 from app.documents.models import Document, DocumentSource, DocumentStatus
 from app.documents.storage.base import DocumentStorage
@@ -88,13 +89,15 @@ class ResultService:
         return StagedUpload(key, url, self.clock() + timedelta(seconds=UPLOAD_SECONDS))
 
     async def issue_uploaded(
-        self, dossier: Dossier, staff_id: int, staff_centre_id: int | None, key: str, sha256: str
+        self, dossier: Dossier, staff_id: int, staff_centre_id: int | None, key: str, sha256: str, kind: str = ""
     ) -> SignedResult:
         """Sign and issue the PDF staff sent to `key` (from `start_upload` for this dossier), then drop the staged copy.
 
-        Raises UPLOAD_NOT_FOUND, FILE_TOO_LARGE, FILE_HASH_MISMATCH and what `issue` raises.
+        Raises UNKNOWN_DOCUMENT_KIND, UPLOAD_NOT_FOUND, FILE_TOO_LARGE, FILE_HASH_MISMATCH and what `issue` raises.
         """
         self._check_can_issue(dossier)
+        if kind and kind not in REUSABLE_KINDS:
+            raise DomainError(ErrorCode.UNKNOWN_DOCUMENT_KIND, "kind")
         size = await self.storage.size(key) if key.startswith(f"{STAGING}/{dossier.id}/") else None
         if size is None:
             raise DomainError(ErrorCode.UPLOAD_NOT_FOUND, "uploadKey")
@@ -102,7 +105,7 @@ class ResultService:
         pdf = b"".join([chunk async for chunk in self.storage.open(key)])
         if hashlib.sha256(pdf).hexdigest() != sha256:
             raise DomainError(ErrorCode.FILE_HASH_MISMATCH, "sha256")
-        result = await self.issue(dossier, staff_id, staff_centre_id, pdf)
+        result = await self.issue(dossier, staff_id, staff_centre_id, pdf, kind)
         await self.storage.delete(key)
         return result
 

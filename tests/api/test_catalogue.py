@@ -341,7 +341,10 @@ async def test_procedure_by_code_returns_its_details(gql, catalogue):
     assert found["nameVi"] == found["name"] == row["name_vi"]
     assert found["nameEn"] == row["name_en"]
     assert found["sector"] == "Hộ tịch" and found["level"] == "COMMUNE" and found["borderless"] is False
-    assert found["requiredDocuments"] == [doc.strip() for doc in row["required_documents"].split(";")]
+    assert found["requiredDocuments"] == [
+        "Giấy chứng sinh hoặc văn bản thay thế",
+        "Giấy tờ tùy thân của người đi đăng ký",
+    ]
     assert (await procedure(gql, " 1.001193 "))["code"] == "1.001193"
 
 

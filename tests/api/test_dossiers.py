@@ -14,6 +14,7 @@ from app.catalogue.models import Centre
 from app.dossiers.codes import normalise_dossier_code
 from app.dossiers.models import Dossier, DossierEvent, DossierStatus, SupplementRequest
 from app.working_days import LOCAL_TZ, add_working_time, due_at, working_start
+from tests.documents.stored import birth_attachments
 from tests.dossier_data import APPLICANT, BAI_CHAY, BORDERLESS_5_DAYS, HA_LONG, RESIDENCE_BOUND
 
 DOSSIER_FIELDS = """code status portalStatus trackingSecret feeVnd dueAt isOverdue finishedEarly formFields
@@ -54,9 +55,14 @@ async def officer_token(sign_in_staff, cast) -> str:
     return (await sign_in_staff("officer@halong.vn", StaffRole.OFFICER, HA_LONG))["accessToken"]
 
 
-async def submit(gql, token, centre: Centre, procedure=BORDERLESS_5_DAYS, answers=None) -> dict:
+async def submit(gql, token, centre: Centre, procedure=BORDERLESS_5_DAYS, answers=None, attachments=()) -> dict:
     variables = {
-        "input": {"procedureCode": procedure, "centreId": centre_id(centre), "formFields": answers or APPLICANT}
+        "input": {
+            "procedureCode": procedure,
+            "centreId": centre_id(centre),
+            "formFields": answers or APPLICANT,
+            "attachments": list(attachments),
+        }
     }
     return (await gql(SUBMIT, variables, token=token))["data"]["submitDossier"]
 
@@ -94,7 +100,8 @@ async def test_residence_bound_procedure_only_at_the_residence_centre(gql, cast,
     refused = await submit(gql, citizen_token, cast.bai_chay, RESIDENCE_BOUND, birth)
     assert [e["code"] for e in refused["errors"]] == ["CENTRE_NOT_ELIGIBLE"]
     assert "nơi bạn cư trú" in refused["errors"][0]["message"]
-    accepted = await submit(gql, citizen_token, cast.ha_long, RESIDENCE_BOUND, birth)
+    attachments = await birth_attachments(cast.citizen.id)
+    accepted = await submit(gql, citizen_token, cast.ha_long, RESIDENCE_BOUND, birth, attachments)
     assert accepted["errors"] == [] and accepted["dossier"]["formFields"]["childBirthDate"] == "2026-11-20"
 
 
@@ -239,7 +246,7 @@ async def test_citizen_withdraws_and_lists_by_status(gql, cast, citizen_token):
 @pytest.mark.parametrize("page_size", [10, 50])
 async def test_listing_runs_a_fixed_number_of_statements(app, gql, cast, officer_token, caplog, page_size):
     service = app.state.services.dossiers
-    procedures_codes = [BORDERLESS_5_DAYS, "1.000894", "1.000419"]
+    procedures_codes = [BORDERLESS_5_DAYS, "1.000593", "1.000419"]
     for i in range(50):
         await service.submit(cast.citizen.id, procedures_codes[i % 3], cast.ha_long.id, APPLICANT)
     query = """query($c: ID!, $n: Int!) { centreDossiers(centreId: $c, first: $n) { edges { node {

@@ -61,16 +61,31 @@ async def test_a_blank_fee_or_processing_time_is_stored_as_unknown_never_zero(ca
     assert await Procedure.filter(fee_vnd=0).count() == sum(row["fee_vnd"] == "0" for row in PROCEDURE_ROWS)
 
 
-async def test_required_documents_are_split_into_a_list(catalogue):
+async def test_required_documents_are_structured_sourced_where_known_else_optional_summaries(catalogue):
     birth = await Procedure.get(code="1.001193")
-    assert birth.required_documents[0] == "Tờ khai đăng ký khai sinh"
-    assert len(birth.required_documents) > 1
+    assert [(item["key"], item["mandatory"]) for item in birth.required_documents] == [
+        ("birth_medical_certificate", True),
+        ("applicant_id_card", True),
+    ]
+    assert birth.required_documents[1]["reusable_kind"] == "citizen_id_card"
     for procedure in await Procedure.all():
         assert procedure.required_documents, procedure.code
-        assert all(doc and doc == doc.strip() and ";" not in doc for doc in procedure.required_documents)
-    # A comma inside one document does not split it.
+        for item in procedure.required_documents:
+            assert set(item) == {
+                "key",
+                "name_vi",
+                "name_en",
+                "mandatory",
+                "accepted_types",
+                "max_bytes",
+                "reusable_kind",
+            }, procedure.code
+    # Not known from a source: the summary names, split on ";" only, none enforced.
     poor = await Procedure.get(code="1.011606")
-    assert poor.required_documents == ["Giấy đề nghị rà soát hộ nghèo, hộ cận nghèo (theo mẫu)"]
+    assert [(item["name_vi"], item["mandatory"]) for item in poor.required_documents] == [
+        ("Giấy đề nghị rà soát hộ nghèo, hộ cận nghèo (theo mẫu)", False)
+    ]
+    assert poor.required_documents[0]["key"] == "giay_de_nghi_ra_soat_ho_ngheo_ho_can_ngheo_theo_mau"
 
 
 async def test_search_text_is_folded_and_holds_code_names_and_sector(catalogue):

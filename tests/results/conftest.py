@@ -26,5 +26,5 @@ async def issued(app, cast, dossier) -> SignedResult:
 @pytest.fixture
 async def signed_bytes(app, issued: SignedResult) -> bytes:
     await issued.fetch_related("document")
-    storage = app.state.services.results.storage
+    storage = app.state.services.storage
     return b"".join([chunk async for chunk in storage.open(issued.document.original_key)])

@@ -16,10 +16,11 @@ from tests.results.pdfs import result_pdf
 
 START = """mutation($code: String!, $size: Int!) { startResultUpload(input: {dossierCode: $code, byteSize: $size}) {
   upload { uploadKey url expiresAt } errors { code field } } }"""
-ISSUE = """mutation($code: String!, $key: String!, $sha: String!) {
-  issueResult(input: {dossierCode: $code, uploadKey: $key, sha256: $sha}) {
+ISSUE = """mutation($code: String!, $key: String!, $sha: String!, $kind: String! = "") {
+  issueResult(input: {dossierCode: $code, uploadKey: $key, sha256: $sha, kind: $kind}) {
     result { verificationCode dossierCode centreName sha256 } documentId errors { code field } } }"""
 MY_RESULTS = "query($code: String!) { dossier(code: $code) { results { verificationCode sha256 documentId } } }"
+MY_DOCUMENTS = "{ myDocuments { edges { node { id kind source status contentType originalUrl } } } }"
 VERIFY = "query($sha: String) { verifyResult(sha256: $sha) { status result { dossierCode } } }"
 
 
@@ -33,29 +34,25 @@ async def processing(app, cast, dossier):
     return await in_processing(app, dossier, cast.officer.id)
 
 
-async def staged(app, gql, token: str, code: str, pdf: bytes) -> str:
-    """Start an upload and send the bytes where the signed link points (straight into the storage)."""
+async def staged(app, gql, client, token: str, code: str, pdf: bytes) -> str:
+    """Start an upload and PUT the bytes to its signed link, as the staff app does."""
     payload = (await gql(START, {"code": code, "size": len(pdf)}, token=token))["data"]["startResultUpload"]
-    assert payload["errors"] == [] and payload["upload"]["url"].startswith("http")
-    key = payload["upload"]["uploadKey"]
-
-    async def body():
-        yield pdf
-
-    await app.state.services.results.storage.put(key, body(), "application/pdf")
-    return key
+    assert payload["errors"] == []
+    url = payload["upload"]["url"]
+    put = await client.put(url.removeprefix(app.state.services.settings.base_url), content=pdf)
+    assert put.status_code == 200
+    return payload["upload"]["uploadKey"]
 
 
 async def test_staff_issue_a_signed_result_the_citizen_finds_on_the_dossier(
-    app, gql, cast, processing, officer_token, sign_in_citizen
+    app, gql, client, cast, processing, officer_token, sign_in_citizen
 ):
-    key = await staged(app, gql, officer_token, processing.code, result_pdf())
-    sha = hashlib.sha256(result_pdf()).hexdigest()
-    payload = (await gql(ISSUE, {"code": processing.code, "key": key, "sha": sha}, token=officer_token))["data"][
-        "issueResult"
-    ]
+    key = await staged(app, gql, client, officer_token, processing.code, result_pdf())
+    variables = {"code": processing.code, "key": key, "sha": hashlib.sha256(result_pdf()).hexdigest()}
+    issued = await gql(ISSUE, {**variables, "kind": "marriage_certificate"}, token=officer_token)
+    payload = issued["data"]["issueResult"]
     assert payload["errors"] == [] and payload["result"]["dossierCode"] == processing.code
-    assert payload["result"]["sha256"] != sha  # the signed file, not the upload
+    assert payload["result"]["sha256"] != variables["sha"]  # the signed file, not the upload
     assert await app.state.services.results.storage.size(key) is None  # the staged upload is gone
     citizen_token = (await sign_in_citizen(cast.citizen.phone))["accessToken"]
     mine = (await gql(MY_RESULTS, {"code": processing.code}, token=citizen_token))["data"]["dossier"]["results"]
@@ -68,10 +65,15 @@ async def test_staff_issue_a_signed_result_the_citizen_finds_on_the_dossier(
     ]
     verified = (await gql(VERIFY, {"sha": payload["result"]["sha256"]}))["data"]["verifyResult"]
     assert verified == {"status": "GENUINE", "result": {"dossierCode": processing.code}}
+    stored = (await gql(MY_DOCUMENTS, token=citizen_token))["data"]["myDocuments"]["edges"][0]["node"]
+    assert stored["id"] == payload["documentId"] and stored["kind"] == "marriage_certificate"
+    assert (stored["source"], stored["status"], stored["contentType"]) == ("ISSUED_RESULT", "CLEAN", "application/pdf")
+    offline = await client.get(stored["originalUrl"].removeprefix(app.state.services.settings.base_url))
+    assert offline.status_code == 200 and hashlib.sha256(offline.content).hexdigest() == payload["result"]["sha256"]
 
 
-async def test_a_mismatched_hash_or_a_foreign_upload_issues_nothing(app, gql, cast, processing, officer_token):
-    key = await staged(app, gql, officer_token, processing.code, result_pdf())
+async def test_a_mismatched_hash_or_a_foreign_upload_issues_nothing(app, gql, client, processing, officer_token):
+    key = await staged(app, gql, client, officer_token, processing.code, result_pdf())
     wrong = {"code": processing.code, "key": key, "sha": "0" * 64}
     foreign = {"code": processing.code, "key": "staging/results/999999/x.pdf", "sha": "0" * 64}
     missing = {"code": processing.code, "key": key.replace(".pdf", "0.pdf"), "sha": "0" * 64}
@@ -80,15 +82,16 @@ async def test_a_mismatched_hash_or_a_foreign_upload_issues_nothing(app, gql, ca
         (foreign, "UPLOAD_NOT_FOUND", "uploadKey"),
         (missing, "UPLOAD_NOT_FOUND", "uploadKey"),
         ({**wrong, "sha": "not hex"}, "FILE_HASH_MISMATCH", "sha256"),
+        ({**wrong, "kind": "lottery_ticket"}, "UNKNOWN_DOCUMENT_KIND", "kind"),
     ]:
         payload = (await gql(ISSUE, variables, token=officer_token))["data"]["issueResult"]
         assert payload["errors"] == [{"code": code, "field": field}] and payload["result"] is None
     assert await SignedResult.all().count() == 0 and await Document.all().count() == 0
 
 
-async def test_a_broken_pdf_is_not_signed(app, gql, processing, officer_token):
+async def test_a_broken_pdf_is_not_signed(app, gql, client, processing, officer_token):
     broken = b"%PDF-1.7\nnot really a pdf"
-    key = await staged(app, gql, officer_token, processing.code, broken)
+    key = await staged(app, gql, client, officer_token, processing.code, broken)
     variables = {"code": processing.code, "key": key, "sha": hashlib.sha256(broken).hexdigest()}
     payload = (await gql(ISSUE, variables, token=officer_token))["data"]["issueResult"]
     assert payload["errors"] == [{"code": "RESULT_NOT_SIGNABLE", "field": "uploadKey"}]
