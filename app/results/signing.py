@@ -55,8 +55,8 @@ class ResultSigner:
         )
         try:
             writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
-            if writer.prev.encrypted:
-                raise UnsignablePdf("encrypted")
+            if writer.prev.encrypted or writer.prev.embedded_signatures:
+                raise UnsignablePdf("encrypted or already signed")
             last_page = int(writer.root["/Pages"]["/Count"]) - 1
             pdf_signer = signers.PdfSigner(
                 signers.PdfSignatureMetadata(

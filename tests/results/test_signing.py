@@ -104,6 +104,12 @@ def test_what_is_not_a_readable_pdf_cannot_be_signed(province, data):
         province.sign(data, URL, "K7QM-2XWD-9RTA")
 
 
+def test_a_pdf_someone_already_signed_is_not_signed_again(province):
+    someone = ResultSigner(SigningIdentity(*generate_self_signed("Someone")))
+    with pytest.raises(UnsignablePdf):
+        province.sign(someone.sign(result_pdf(), URL, "K7QM-2XWD-9RTA"), URL, "K7QM-2XWD-9RTA")
+
+
 def test_the_development_pair_is_made_once_and_then_reused(tmp_path: Path):
     first = development_identity(tmp_path)
     assert development_identity(tmp_path) == first

@@ -113,3 +113,6 @@ async def test_the_qr_link_answers_for_its_code(app, client, issued):
     answer = await client.get(link.removeprefix(app.state.services.results.public_url))
     assert answer.status_code == 200 and answer.json()["status"] == "CODE_ISSUED"
     assert (await client.get("/results/verify?code=nonsense")).status_code == 400
+    page = await client.get(link.removeprefix(app.state.services.results.public_url), headers={"Accept": "text/html"})
+    assert page.headers["content-type"].startswith("text/html") and issued.sha256 in page.text
+    assert "Mã xác thực hợp lệ" in page.text
