@@ -14,7 +14,7 @@ from tortoise.expressions import Case, Q, When
 
 from app.access_log.models import AccessKind
 from app.accounts.identity import Viewer
-from app.api.access_logging import log_staff_access
+from app.api.access_logging import log_staff_access, log_staff_access_soon
 from app.api.arguments import Input, local_if_naive
 from app.api.context import Info
 from app.api.documents import DocumentAttachmentInput, attachments_of
@@ -352,7 +352,7 @@ class DossiersSubscription:
         dossier = await visible_dossier(info, code=code)
         if dossier is None:
             raise forbidden()
-        await log_staff_access(info, AccessKind.VIEWED_DOSSIER, [dossier])
+        log_staff_access_soon(info, AccessKind.VIEWED_DOSSIER, [dossier])
         async for update in _updates(info, require_viewer, dossier_channel(dossier.id)):
             yield update
 

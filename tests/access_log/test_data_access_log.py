@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+from contextlib import AsyncExitStack
+
 import pytest
 from strawberry import relay
 
 from app.access_log.models import DataAccess
 from app.accounts.models import Citizen, StaffRole
 from app.dossiers.models import DossierStatus
+from tests.api.test_shared_fan_out import Operation, subscribe
 from tests.dossier_data import APPLICANT, BORDERLESS_5_DAYS, HA_LONG
 
 LOG = """query($first: Int, $after: String) { myDataAccessLog(first: $first, after: $after) {
@@ -104,3 +108,18 @@ async def test_only_a_signed_in_citizen_reads_a_log(gql, officer_token):
     anonymous = await gql(LOG, {})
     assert staff["errors"][0]["extensions"]["code"] == "FORBIDDEN" and staff["data"] is None
     assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_a_staff_subscription_to_a_dossier_is_logged(app, gql, dossier, officer_token, citizen_token):
+    subscription = Operation(
+        "subscription Watch($code: String!) { dossierUpdated(code: $code) { dossier { status } } }", "Watch"
+    )
+    async with AsyncExitStack() as stack:
+        ws = await subscribe(stack, app, officer_token, subscription, {"code": dossier.code})
+        await asyncio.sleep(0.1)  # let the server register the subscription
+        await gql(UPDATE, {"code": dossier.code}, token=officer_token)
+        assert (await ws.receive_json(timeout=5))["payload"]["data"]["dossierUpdated"]["dossier"][
+            "status"
+        ] == "RECEIVED"
+    kinds = sorted(edge["node"]["kind"] for edge in (await log_of(gql, citizen_token))["edges"])
+    assert kinds == ["CHANGED_DOSSIER", "VIEWED_DOSSIER"]
