@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -38,8 +39,16 @@ async def database_url() -> AsyncIterator[str]:
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str) -> Settings:
-    return Settings(app_env="test", database_url=database_url, run_scheduler=False)
+def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    files = tmp_path_factory.mktemp("documents")
+    return Settings(
+        app_env="test",
+        database_url=database_url,
+        run_scheduler=False,
+        documents_dir=str(files / "stored"),
+        upload_staging_dir=str(files / "staging"),
+        public_base_url="http://testserver",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -55,8 +64,10 @@ async def app(settings: Settings, sms: RecordingSmsSender) -> AsyncIterator[Any]
 
 
 @pytest.fixture(autouse=True)
-async def clean_state(app: Any, sms: RecordingSmsSender) -> AsyncIterator[None]:
+async def clean_state(app: Any, sms: RecordingSmsSender, settings: Settings) -> AsyncIterator[None]:
     await empty_all_tables()
+    for files in (settings.documents_dir, settings.upload_staging_dir):
+        shutil.rmtree(files, ignore_errors=True)
     sms.messages.clear()
     sms.failing = False
     yield

@@ -20,14 +20,19 @@ class PdfUnreadable(ValueError):
 
 
 def check_pdf(path: Path) -> int:
-    """The number of pages; raises PdfEncrypted or PdfUnreadable."""
+    """The number of pages; raises PdfEncrypted or PdfUnreadable.
+
+    The reader works on the open file (given a path, pypdf would read the whole file into memory) and parses the
+    page tree and the first page's box, not the content streams, so memory stays small whatever the file's size.
+    """
     try:
-        reader = PdfReader(path, strict=False)
-        if reader.is_encrypted:
-            raise PdfEncrypted(path.name)
-        pages = len(reader.pages)
-        if pages:
-            reader.pages[0].extract_text()  # parses the first page's content stream
+        with path.open("rb") as file:
+            reader = PdfReader(file, strict=False)
+            if reader.is_encrypted:
+                raise PdfEncrypted(path.name)
+            pages = len(reader.pages)
+            if pages:
+                reader.pages[0].mediabox  # noqa: B018 (parses the first page's dictionary)
     except PdfEncrypted:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, IndexError, OSError, RecursionError) as error:
