@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
+from tortoise.transactions import in_transaction
+
 from app.catalogue.models import Procedure
 from app.vietnamese import fold
 
@@ -130,8 +132,9 @@ async def apply_document_requirements() -> int:
     """Give every procedure structured requirements: sourced ones where known, else its summary names as
     optional ones. Returns how many procedures got sourced requirements."""
     known = known_requirements()
-    for procedure in await Procedure.all().only("id", "code", "required_documents"):
-        requirements = known.get(procedure.code) or structured(procedure.required_documents)
-        if requirements != procedure.required_documents:
-            await Procedure.filter(id=procedure.id).update(required_documents=requirements)
+    async with in_transaction():
+        for procedure in await Procedure.all().only("id", "code", "required_documents"):
+            requirements = known.get(procedure.code) or structured(procedure.required_documents)
+            if requirements != procedure.required_documents:
+                await Procedure.filter(id=procedure.id).update(required_documents=requirements)
     return await Procedure.filter(code__in=list(known)).count()

@@ -28,7 +28,11 @@ class DocumentService:
         if document is None:
             raise DomainError(ErrorCode.DOCUMENT_NOT_FOUND, "documentId")
         async with in_transaction():
-            if await DossierDocument.filter(document_id=document.id).exclude(dossier__status__in=FINISHED).exists():
+            if (
+                await DossierDocument.filter(document_id=document.id)
+                .exclude(dossier__status__in=list(FINISHED))
+                .exists()
+            ):
                 raise DomainError(ErrorCode.DOCUMENT_IN_USE, "documentId")
             await DossierDocument.filter(document_id=document.id).delete()
             await document.delete()

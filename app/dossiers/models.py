@@ -98,7 +98,9 @@ class SupplementRequest(Model):
     dossier = fields.ForeignKeyField("models.Dossier", related_name="supplement_requests", on_delete=fields.CASCADE)
     items = fields.JSONField(description="What to supply, as a list of strings")
     requirement_keys = fields.JSONField(
-        default=list, description="Keys of the procedure's document requirements to supply again or anew"
+        default=list,
+        db_default=[],  # rows written before this column existed ask for no particular document
+        description="Keys of the procedure's document requirements to supply again or anew",
     )
     deadline = fields.DatetimeField()
     requested_by = fields.ForeignKeyField(

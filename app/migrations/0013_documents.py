@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='SupplementRequest',
             name='requirement_keys',
-            field=fields.JSONField(default=list, description="Keys of the procedure's document requirements to supply again or anew", encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
+            field=fields.JSONField(default=list, db_default=[], description="Keys of the procedure's document requirements to supply again or anew", encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
         ),
         ops.RunPython(structure_required_documents, ops.RunPython.noop),
     ]
