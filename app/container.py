@@ -36,7 +36,8 @@ from app.rate_limits.database_storage import DatabaseStorage
 from app.rate_limits.limiter import Limit, RateLimiter
 from app.rate_limits.redis_storage import redis_storage
 from app.ratings import reminders as rating_reminders
-from app.settings import Settings
+from app.results.services import ResultService
+from app.settings import PROJECT_ROOT, Settings
 from app.sms import HttpSmsSender, LogSmsSender, SmsSender
 from geo.gazetteer import GazetteerGeocoder
 from geo.geocoding import Geocoder, GeocoderChain, NominatimGeocoder
@@ -89,6 +90,7 @@ class Services:
     assistant: Assistant
     sms_questions: Limit
     persisted_queries: PersistedQueryStore
+    results: ResultService
     storage: DocumentStorage
     uploads: UploadService
     documents: DocumentService
@@ -149,6 +151,7 @@ def build_services(
         assistant=Assistant(CatalogueIndex(clock), build_conversations(settings), settings.province_hotline, clock),
         sms_questions=Limit.parse("sms:questions-per-number", settings.sms_questions_per_number),
         persisted_queries=build_query_store(settings.redis_url),
+        results=ResultService(settings, storage, clock, settings.base_url, PROJECT_ROOT / "var"),
         storage=storage,
         uploads=build_upload_service(settings, storage, clock),
         documents=DocumentService(storage, clock),

@@ -24,6 +24,8 @@ MODEL_MODULES = [
     "app.rate_limits.models",
     "app.portal_sync.models",
     "app.assistant.models",
+    "app.access_log.models",
+    "app.results.models",
     "app.documents.models",
 ]
 MIGRATIONS_MODULE = "app.migrations"

@@ -94,6 +94,9 @@ class ErrorCode(StrEnum):
     UNKNOWN_REQUIREMENT = "UNKNOWN_REQUIREMENT"
     DOCUMENT_NOT_ACCEPTED = "DOCUMENT_NOT_ACCEPTED"
     TOO_MANY_UPLOADS = "TOO_MANY_UPLOADS"
+    RESULT_NOT_EXPECTED = "RESULT_NOT_EXPECTED"
+    RESULT_NOT_SIGNABLE = "RESULT_NOT_SIGNABLE"
+    UNKNOWN_DOCUMENT_KIND = "UNKNOWN_DOCUMENT_KIND"
 
 
 MESSAGES: dict[ErrorCode, dict[str, str]] = {
@@ -440,6 +443,18 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
     ErrorCode.TOO_MANY_UPLOADS: {
         "vi": "Bạn đang có {limit} lượt tải lên chưa xong: hãy hoàn tất hoặc chờ chúng hết hạn.",
         "en": "You have {limit} unfinished uploads: finish them or wait until they expire.",
+    },
+    ErrorCode.RESULT_NOT_EXPECTED: {
+        "vi": "Chỉ cấp kết quả cho hồ sơ đang xử lý, chờ thanh toán, đã có hoặc đã trả kết quả.",
+        "en": "A result is issued only while processing, awaiting payment, or once the result is ready or returned.",
+    },
+    ErrorCode.RESULT_NOT_SIGNABLE: {
+        "vi": "Không ký số được tệp kết quả: tệp phải là PDF đọc được, không mã hóa, chưa có chữ ký.",
+        "en": "The result could not be signed: it must be a readable PDF, not encrypted and not yet signed.",
+    },
+    ErrorCode.UNKNOWN_DOCUMENT_KIND: {
+        "vi": "Loại giấy tờ không thuộc danh sách giấy tờ dùng lại được.",
+        "en": "Not one of the reusable document kinds.",
     },
 }
 

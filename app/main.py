@@ -26,6 +26,8 @@ from app.garbage_collection import tune_for_long_lived_connections
 from app.logs import RequestIdMiddleware
 from app.metrics_endpoint import metrics_endpoint
 from app.payment_webhooks import stripe_webhook
+from app.results.services import VERIFY_PATH
+from app.results_http import verify_result
 from app.settings import Settings, load_settings
 from app.sms_inbound import sms_inbound
 from app.tracing import SpanExporter, start_tracing
@@ -94,6 +96,12 @@ def create_app(
                 ],
             ),
             WebSocketRoute("/graphql", view),
+            Route(
+                VERIFY_PATH,
+                verify_result,
+                methods=["GET", "POST"],
+                middleware=[Middleware(BodySizeLimit, max_bytes=settings.max_result_bytes)],
+            ),
             Route("/uploads/{token}", tus_upload, methods=["OPTIONS", "HEAD", "PATCH"]),
             Route("/files/{key:path}", local_file, methods=["GET", "PUT"]),
             Route("/healthz", healthz),

@@ -124,6 +124,10 @@ class Settings:
     metrics_token: str = ""
     otel_exporter_otlp_endpoint: str = ""
     otel_service_name: str = "dichvucong-api"
+    # Signed e-results (app/results): the province's PAdES key and certificate (PEM files).
+    result_signing_key_file: str = ""
+    result_signing_cert_file: str = ""
+    max_result_bytes: int = 20_971_520
 
     @property
     def is_production(self) -> bool:
@@ -178,6 +182,11 @@ class Settings:
                 problems.append("SMS_GATEWAY_URL is required: citizens cannot receive sign-in codes without it")
             if not self.firebase_credentials:
                 problems.append("FIREBASE_CREDENTIALS is required: without it no push notification is sent")
+            if not (self.result_signing_key_file and self.result_signing_cert_file):
+                problems.append(
+                    "RESULT_SIGNING_KEY_FILE and RESULT_SIGNING_CERT_FILE are required: results are signed with the"
+                    " province's certificate, never the generated development pair"
+                )
             if not self.public_base_url.startswith("https://"):
                 problems.append("PUBLIC_BASE_URL must be the https:// address clients reach (signed document links)")
             for name in ("stripe_secret_key", "stripe_publishable_key", "stripe_webhook_secret"):

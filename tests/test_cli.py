@@ -189,6 +189,8 @@ def test_production_without_a_secret_key_refuses_every_command(tmp_path: Path, c
         STRIPE_SECRET_KEY="sk_live_x",
         STRIPE_PUBLISHABLE_KEY="pk_live_x",
         STRIPE_WEBHOOK_SECRET="whsec_x",
+        RESULT_SIGNING_KEY_FILE="/run/secrets/result-signing.key",
+        RESULT_SIGNING_CERT_FILE="/run/secrets/result-signing.crt",
     )
     assert refused.returncode == 2, f"{refused.stdout}{refused.stderr}"
     assert "SECRET_KEY" in refused.stderr

@@ -15,6 +15,8 @@ PRODUCTION = {
     "STRIPE_SECRET_KEY": "sk_live_x",
     "STRIPE_PUBLISHABLE_KEY": "pk_live_x",
     "STRIPE_WEBHOOK_SECRET": "whsec_x",
+    "RESULT_SIGNING_KEY_FILE": "/run/secrets/result-signing.key",
+    "RESULT_SIGNING_CERT_FILE": "/run/secrets/result-signing.crt",
     "PUBLIC_BASE_URL": "https://dichvucong.quangninh.gov.vn",
 }
 
@@ -57,6 +59,8 @@ def test_complete_production_settings_start_with_introspection_and_graphiql_off(
         ({"REMINDER_BATCH_SIZE": "500"}, "REMINDER_BATCH_SIZE must be 1 to 100"),
         ({"STRIPE_SECRET_KEY": ""}, "STRIPE_SECRET_KEY is required"),
         ({"STRIPE_WEBHOOK_SECRET": ""}, "STRIPE_WEBHOOK_SECRET is required"),
+        ({"RESULT_SIGNING_KEY_FILE": ""}, "RESULT_SIGNING_KEY_FILE and RESULT_SIGNING_CERT_FILE are required"),
+        ({"RESULT_SIGNING_CERT_FILE": ""}, "RESULT_SIGNING_KEY_FILE and RESULT_SIGNING_CERT_FILE are required"),
     ],
 )
 def test_production_refuses_unsafe_or_missing_settings(change, complaint):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from app.access_log.models import AccessKind
 from app.accounts.identity import Viewer
+from app.api.access_logging import log_staff_access
 from app.api.context import Info
 from app.api.errors import forbidden
 from app.api.permissions import require_citizen
@@ -44,6 +46,7 @@ async def dossier_to_change(info: Info, code: str, intake: bool = False) -> Doss
     viewer = info.context.viewer
     if viewer.is_staff and not intake and not viewer.works_at(dossier.handling_centre_id):  # type: ignore[attr-defined]
         raise forbidden()
+    await log_staff_access(info, AccessKind.CHANGED_DOSSIER, [dossier])
     return dossier
 
 

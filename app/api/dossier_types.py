@@ -9,6 +9,8 @@ import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
 
+from app.access_log.models import AccessKind
+from app.api.access_logging import log_staff_access
 from app.api.catalogue import Centre, Procedure
 from app.api.context import Info
 from app.api.documents import DossierDocument
@@ -17,6 +19,7 @@ from app.api.enums import described_enum
 from app.api.event_scope import SharedExecution
 from app.api.ids import database_ids
 from app.api.payment_types import Fee, Payment, Receipt, dossier_fee, dossier_receipt
+from app.api.results import DossierResult
 from app.documents.models import DossierDocument as DossierDocumentModel
 from app.dossiers import deadlines, models
 from app.dossiers.lifecycle import PORTAL_CODES, STATUS_LABELS
@@ -227,6 +230,10 @@ class Dossier(relay.Node):
     async def receipt(self, info: Info) -> Receipt | None:
         return await dossier_receipt(self.model, info.context.locale)
 
+    @strawberry.field(description="Signed e-results, oldest first; each is also in the citizen's document store.")
+    async def results(self, info: Info) -> list[DossierResult]:
+        return [DossierResult.from_model(r) for r in await info.context.loaders.results_by_dossier.load(self.model.id)]
+
     @classmethod
     def from_model(cls, dossier: models.Dossier) -> Dossier:
         return cls(id=dossier.id, model=dossier)
@@ -234,6 +241,7 @@ class Dossier(relay.Node):
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> list:
         found = [await visible_dossier(info, dossier_id=pk) if pk else None for pk in database_ids(list(node_ids))]
+        await log_staff_access(info, AccessKind.VIEWED_DOSSIER, [dossier for dossier in found if dossier])
         return [cls.from_model(dossier) if dossier else None for dossier in found]
 
 

@@ -12,7 +12,9 @@ from strawberry import relay
 from strawberry.scalars import JSON
 from tortoise.expressions import Case, Q, When
 
+from app.access_log.models import AccessKind
 from app.accounts.identity import Viewer
+from app.api.access_logging import log_staff_access, log_staff_access_soon
 from app.api.arguments import Input, local_if_naive
 from app.api.context import Info
 from app.api.documents import DocumentAttachmentInput, attachments_of
@@ -140,7 +142,10 @@ class DossiersQuery:
     async def dossier(self, info: Info, code: Code) -> Dossier | None:
         require_viewer(info)
         found = await visible_dossier(info, code=code)
-        return Dossier.from_model(found) if found else None
+        if found is None:
+            return None
+        await log_staff_access(info, AccessKind.VIEWED_DOSSIER, [found])
+        return Dossier.from_model(found)
 
     @strawberry.field(
         description="Public tracking with the code and the secret printed on the receipt; null when either is wrong."
@@ -200,7 +205,9 @@ class DossiersQuery:
         ordered = queryset.annotate(undated=Case(When(due_at__isnull=True, then="1"), default="0")).order_by(
             "undated", "due_at", "id"
         )
-        return await paginate_queryset(info, ordered, first, after, Dossier.from_model)
+        page = await paginate_queryset(info, ordered, first, after, Dossier.from_model)
+        await log_staff_access(info, AccessKind.LISTED_DOSSIER, [edge.node.model for edge in page.edges])
+        return page
 
     @strawberry.field(description="Every dossier status with its national portal code.")
     def dossier_statuses(self, info: Info) -> list[DossierStatusDescription]:
@@ -401,6 +408,7 @@ class DossiersSubscription:
         dossier = await visible_dossier(info, code=code)
         if dossier is None:
             raise forbidden()
+        log_staff_access_soon(info, AccessKind.VIEWED_DOSSIER, [dossier])
         async for update in _updates(info, require_viewer, dossier_channel(dossier.id)):
             yield update
 

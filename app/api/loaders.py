@@ -17,6 +17,7 @@ from app.appointments.availability import next_free_slots
 from app.catalogue.models import Centre, Procedure
 from app.clock import Clock, system_clock
 from app.dossiers.models import Apology, DossierEvent, SupplementRequest
+from app.results.models import SignedResult
 from payments.models import Payment
 
 M = TypeVar("M", bound=Model)
@@ -70,6 +71,9 @@ class Loaders:
     )
     payments_by_dossier: ChildrenByParentLoader[Payment] = field(
         default_factory=lambda: ChildrenByParentLoader(Payment, "dossier_id")
+    )
+    results_by_dossier: ChildrenByParentLoader[SignedResult] = field(
+        default_factory=lambda: ChildrenByParentLoader(SignedResult, "dossier_id")
     )
     # keyed by loaded centres (hours and counters read), so callers holding them cost no centre query
     next_free_slot_by_centre: DataLoader[Centre, datetime | None] = field(init=False)

@@ -26,6 +26,7 @@ from app.api.argument_limits import ArgumentLengthLimits
 from app.api.assistant import AssistantMutation
 from app.api.catalogue import CatalogueQuery
 from app.api.context import Info
+from app.api.data_access import DataAccessMutation, DataAccessQuery
 from app.api.document_limits import operation_depth_rule
 from app.api.document_lookup import OperationDocuments, ReusingParserCache, ReusingValidationCache
 from app.api.documents import DocumentsMutation, DocumentsQuery
@@ -40,6 +41,7 @@ from app.api.operation_metrics import OperationMetrics
 from app.api.payments import PaymentSimulationMutation, PaymentsMutation, PaymentsQuery
 from app.api.portal_sync import PortalSyncMutation, PortalSyncQuery
 from app.api.ratings import RatingsMutation, RatingsQuery
+from app.api.results import ResultsMutation, ResultsQuery
 from app.api.scalars import SCALAR_OVERRIDES
 from app.api.trusted_documents import EMPTY_MANIFEST, MANIFEST_PATH, TrustedDocuments
 from app.settings import Settings
@@ -64,6 +66,8 @@ class Query(
     RatingsQuery,
     InsightsQuery,
     PortalSyncQuery,
+    DataAccessQuery,
+    ResultsQuery,
 ):
     @strawberry.field(description="Any object by its global ID (null when unknown or not visible to you).")
     async def node(
@@ -86,6 +90,8 @@ class Mutation(
     PaymentsMutation,
     RatingsMutation,
     PortalSyncMutation,
+    DataAccessMutation,
+    ResultsMutation,
 ):
     pass
 

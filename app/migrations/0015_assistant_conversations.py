@@ -5,7 +5,7 @@ from json import dumps, loads
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0013_documents')]
+    dependencies = [('models', '0014_results_access_log')]
 
     initial = False
 
