@@ -20,6 +20,8 @@ from app.dossiers import digest as staff_digest
 from app.dossiers import reminder_kinds as dossier_reminder_kinds
 from app.dossiers.services import DossierService
 from app.events import EventBus, build_event_bus
+from app.profiles.identity_sources import IdentityProvider, build_identity_provider
+from app.profiles.prefill import FormPrefill, default_prefill
 from app.rate_limits.database_storage import DatabaseStorage
 from app.rate_limits.limiter import Limit, RateLimiter
 from app.rate_limits.redis_storage import redis_storage
@@ -70,6 +72,8 @@ class Services:
     push: PushSender
     sweep: Sweep
     payments: PaymentService
+    identity_provider: IdentityProvider | None
+    prefill: FormPrefill
 
 
 def build_services(
@@ -116,6 +120,8 @@ def build_services(
             clock=clock,
         ),
         payments=build_payment_service(settings, dossiers, clock),
+        identity_provider=build_identity_provider(settings.identity_provider_name),
+        prefill=default_prefill(),
     )
 
 

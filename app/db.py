@@ -22,6 +22,9 @@ MODEL_MODULES = [
     "notifications.models",
     "payments.models",
     "app.rate_limits.models",
+    "app.profiles.models",
+    "app.drafts.models",
+    "app.counter.models",
 ]
 MIGRATIONS_MODULE = "app.migrations"
 

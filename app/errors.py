@@ -73,6 +73,20 @@ class ErrorCode(StrEnum):
     INVALID_RESPONSE = "INVALID_RESPONSE"
     INVALID_PERIOD = "INVALID_PERIOD"
     INVALID_FORECAST_DAYS = "INVALID_FORECAST_DAYS"
+    INVALID_PROFILE_VALUE = "INVALID_PROFILE_VALUE"
+    INVALID_CITIZEN_ID = "INVALID_CITIZEN_ID"
+    PROFILE_VALUE_VERIFIED = "PROFILE_VALUE_VERIFIED"
+    IDENTITY_PROVIDER_UNAVAILABLE = "IDENTITY_PROVIDER_UNAVAILABLE"
+    IDENTITY_NOT_FOUND = "IDENTITY_NOT_FOUND"
+    DRAFT_NOT_FOUND = "DRAFT_NOT_FOUND"
+    DRAFT_CHANGED = "DRAFT_CHANGED"
+    DRAFT_EXPIRED = "DRAFT_EXPIRED"
+    TOO_MANY_DRAFTS = "TOO_MANY_DRAFTS"
+    INVALID_DOCUMENT_REFERENCES = "INVALID_DOCUMENT_REFERENCES"
+    IDENTIFICATION_REQUIRED = "IDENTIFICATION_REQUIRED"
+    IDENTITY_MISMATCH = "IDENTITY_MISMATCH"
+    COUNTER_CENTRE_REQUIRED = "COUNTER_CENTRE_REQUIRED"
+    CITIZEN_NOT_FOUND = "CITIZEN_NOT_FOUND"
 
 
 MESSAGES: dict[ErrorCode, dict[str, str]] = {
@@ -335,6 +349,62 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
     ErrorCode.INVALID_FORECAST_DAYS: {
         "vi": "Số ngày dự báo phải từ 1 đến {max_days}.",
         "en": "Forecast days must be 1 to {max_days}.",
+    },
+    ErrorCode.INVALID_PROFILE_VALUE: {
+        "vi": "Giá trị thông tin cá nhân không hợp lệ.",
+        "en": "The profile value is not valid.",
+    },
+    ErrorCode.INVALID_CITIZEN_ID: {
+        "vi": "Số định danh cá nhân không hợp lệ hoặc không khớp với ngày sinh, giới tính.",
+        "en": "The personal identification number is not valid, or does not match the date of birth and sex.",
+    },
+    ErrorCode.PROFILE_VALUE_VERIFIED: {
+        "vi": "Thông tin này đã được xác thực, không thể tự sửa. Vui lòng liên hệ bộ phận một cửa.",
+        "en": "This value is verified and cannot be edited by you. Please ask at a service centre.",
+    },
+    ErrorCode.IDENTITY_PROVIDER_UNAVAILABLE: {
+        "vi": "Chưa kết nối được nguồn định danh điện tử.",
+        "en": "No electronic identity source is available.",
+    },
+    ErrorCode.IDENTITY_NOT_FOUND: {
+        "vi": "Nguồn định danh không có thông tin của số điện thoại này.",
+        "en": "The identity source has no record for this phone number.",
+    },
+    ErrorCode.DRAFT_NOT_FOUND: {
+        "vi": "Không tìm thấy bản nháp.",
+        "en": "The draft was not found.",
+    },
+    ErrorCode.DRAFT_CHANGED: {
+        "vi": "Bản nháp đã được thay đổi trên thiết bị khác (phiên bản hiện tại {version}). Vui lòng tải lại.",
+        "en": "The draft was changed on another device (current version {version}). Please reload it.",
+    },
+    ErrorCode.DRAFT_EXPIRED: {
+        "vi": "Bản nháp đã hết hạn.",
+        "en": "The draft has expired.",
+    },
+    ErrorCode.TOO_MANY_DRAFTS: {
+        "vi": "Bạn đã có tối đa {max_drafts} bản nháp. Vui lòng nộp hoặc xóa bớt.",
+        "en": "You already have the maximum of {max_drafts} drafts. Submit or discard some first.",
+    },
+    ErrorCode.INVALID_DOCUMENT_REFERENCES: {
+        "vi": "Danh sách giấy tờ đính kèm không hợp lệ (tối đa {max_documents}).",
+        "en": "The attached document list is not valid (at most {max_documents}).",
+    },
+    ErrorCode.IDENTIFICATION_REQUIRED: {
+        "vi": "Cần mã gửi tới điện thoại của công dân hoặc số căn cước đã kiểm tra trực tiếp (một trong hai).",
+        "en": "Give the code sent to the citizen's phone or the ID card number checked in person (one of them).",
+    },
+    ErrorCode.IDENTITY_MISMATCH: {
+        "vi": "Số căn cước không khớp với số đã xác thực của công dân này.",
+        "en": "The ID card number does not match this citizen's verified number.",
+    },
+    ErrorCode.COUNTER_CENTRE_REQUIRED: {
+        "vi": "Chỉ cán bộ của một trung tâm mới nộp hộ hồ sơ tại quầy.",
+        "en": "Only staff of a centre can file dossiers at its counter.",
+    },
+    ErrorCode.CITIZEN_NOT_FOUND: {
+        "vi": "Không có công dân nào dùng số điện thoại này.",
+        "en": "No citizen uses this phone number.",
     },
 }
 

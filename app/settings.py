@@ -82,6 +82,11 @@ class Settings:
     # Input limits (see the README's limits table).
     max_graphql_body_bytes: int = 262_144
     max_webhook_body_bytes: int = 1_048_576
+    # Profiles and drafts (README: forms that fill themselves, drafts).
+    identity_provider: str = ""
+    draft_lifetime_days: int = 30
+    draft_reminder_days: int = 3
+    max_drafts_per_citizen: int = 20
 
     @property
     def is_production(self) -> bool:
@@ -94,6 +99,13 @@ class Settings:
     @property
     def graphiql_enabled(self) -> bool:
         return not self.is_production if self.graphiql is None else self.graphiql
+
+    @property
+    def identity_provider_name(self) -> str:
+        """The identity source in use: IDENTITY_PROVIDER, else the fake outside production ("none" for none)."""
+        if self.identity_provider:
+            return self.identity_provider
+        return "none" if self.is_production else "fake"
 
     @property
     def uses_sqlite(self) -> bool:
@@ -121,6 +133,8 @@ class Settings:
                 problems.append("SMS_GATEWAY_URL is required: citizens cannot receive sign-in codes without it")
             if not self.firebase_credentials:
                 problems.append("FIREBASE_CREDENTIALS is required: without it no push notification is sent")
+            if self.identity_provider_name == "fake":
+                problems.append("IDENTITY_PROVIDER=fake is for development and tests only")
             for name in ("stripe_secret_key", "stripe_publishable_key", "stripe_webhook_secret"):
                 if not getattr(self, name):
                     problems.append(f"{name.upper()} is required: fees are collected through Stripe")
@@ -128,6 +142,12 @@ class Settings:
             problems.append("REMINDER_BATCH_SIZE must be 1 to 100 (at most one HTTP connection pool in flight)")
         if not 1 <= self.reminder_lanes <= 8:
             problems.append("REMINDER_LANES must be 1 to 8 (each lane holds a database connection at times)")
+        if self.identity_provider_name not in ("none", "fake"):
+            problems.append("IDENTITY_PROVIDER must be empty, 'none' or 'fake' (no real integration exists yet)")
+        if not 1 <= self.draft_reminder_days < self.draft_lifetime_days:
+            problems.append("DRAFT_REMINDER_DAYS must be at least 1 and below DRAFT_LIFETIME_DAYS")
+        if not 1 <= self.max_drafts_per_citizen <= 100:
+            problems.append("MAX_DRAFTS_PER_CITIZEN must be 1 to 100")
         for name in RATE_LIMIT_SETTINGS:
             try:
                 parse_many(getattr(self, name))

@@ -67,6 +67,8 @@ MAX_LENGTHS: Mapping[str, int] = {
     "WithdrawDossierInput.note": FREE_TEXT,
     "ApplyFeeExemptionInput.reason": FREE_TEXT,
     "RefundFeeInput.reason": FREE_TEXT,
+    "Query.formPrefill(procedureCode:)": PROCEDURE_CODE,
+    "ProfileAttributeInput.value": 500,
 }
 
 

@@ -34,6 +34,7 @@ from app.api.geo import GeoQuery
 from app.api.insights import InsightsQuery
 from app.api.notifications import NotificationsMutation, NotificationsQuery, NotificationsSubscription
 from app.api.payments import PaymentSimulationMutation, PaymentsMutation, PaymentsQuery
+from app.api.profiles import ProfilesMutation, ProfilesQuery
 from app.api.ratings import RatingsMutation, RatingsQuery
 from app.settings import Settings
 
@@ -55,6 +56,7 @@ class Query(
     PaymentsQuery,
     RatingsQuery,
     InsightsQuery,
+    ProfilesQuery,
 ):
     @strawberry.field(description="Any object by its global ID (null when unknown or not visible to you).")
     async def node(
@@ -68,7 +70,13 @@ class Query(
 
 @strawberry.type(description="Everything the app can change.")
 class Mutation(
-    AccountsMutation, AppointmentsMutation, DossiersMutation, NotificationsMutation, PaymentsMutation, RatingsMutation
+    AccountsMutation,
+    AppointmentsMutation,
+    DossiersMutation,
+    NotificationsMutation,
+    PaymentsMutation,
+    RatingsMutation,
+    ProfilesMutation,
 ):
     pass
 

@@ -1,0 +1,77 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+import functools
+from app.counter.models import IdentifiedBy
+from app.profiles.models import AttributeName, AttributeSource, UsePurpose
+from json import dumps, loads
+from tortoise.fields.base import OnDelete
+from tortoise import fields
+from tortoise.indexes import Index
+
+class Migration(migrations.Migration):
+    dependencies = [('models', '0011_rate_limits')]
+
+    initial = False
+
+    operations = [
+        ops.CreateModel(
+            name='CounterFiling',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('dossier', fields.OneToOneField('models.Dossier', source_field='dossier_id', db_constraint=True, to_field='id', related_name='counter_filing', on_delete=OnDelete.CASCADE)),
+                ('officer', fields.ForeignKeyField('models.StaffMember', source_field='officer_id', db_constraint=True, to_field='id', related_name='counter_filings', on_delete=OnDelete.RESTRICT)),
+                ('centre', fields.ForeignKeyField('models.Centre', source_field='centre_id', db_constraint=True, to_field='id', related_name='counter_filings', on_delete=OnDelete.RESTRICT)),
+                ('identified_by', fields.CharEnumField(description='SMS_CODE: sms_code\nID_CARD: id_card', enum_type=IdentifiedBy, max_length=8)),
+                ('id_card_last_digits', fields.CharField(default='', description='Only the last four digits', max_length=4)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'counter_filing', 'app': 'models', 'pk_attr': 'id', 'table_description': "A dossier an officer filed at a centre's counter on a citizen's behalf."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='DossierDraft',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('citizen', fields.ForeignKeyField('models.Citizen', source_field='citizen_id', db_constraint=True, to_field='id', related_name='dossier_drafts', on_delete=OnDelete.CASCADE)),
+                ('procedure', fields.ForeignKeyField('models.Procedure', source_field='procedure_id', db_constraint=True, to_field='id', related_name='drafts', on_delete=OnDelete.CASCADE)),
+                ('centre', fields.ForeignKeyField('models.Centre', source_field='centre_id', null=True, db_constraint=True, to_field='id', related_name='drafts', on_delete=OnDelete.SET_NULL)),
+                ('answers', fields.JSONField(default=dict, description='Answers so far, keyed by form field', encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('document_ids', fields.JSONField(default=list, description='References to stored documents to attach', encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('version', fields.IntField(default=1, description='Incremented by every save (optimistic locking)')),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('updated_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('expires_at', fields.DatetimeField(db_index=True, description='Deleted from then on, pushed back by every save', auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'dossier_draft', 'app': 'models', 'indexes': [Index(fields=['citizen_id', 'updated_at'])], 'pk_attr': 'id', 'table_description': "A citizen's unfinished application for one procedure."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='ProfileAttribute',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('citizen', fields.ForeignKeyField('models.Citizen', source_field='citizen_id', db_constraint=True, to_field='id', related_name='profile_attributes', on_delete=OnDelete.CASCADE)),
+                ('name', fields.CharEnumField(description='FULL_NAME: full_name\nDATE_OF_BIRTH: date_of_birth\nSEX: sex\nCITIZEN_ID: citizen_id\nPERMANENT_ADDRESS: permanent_address\nCURRENT_ADDRESS: current_address\nPLACE_OF_ORIGIN: place_of_origin\nNATIONALITY: nationality', enum_type=AttributeName, max_length=24)),
+                ('value', fields.CharField(max_length=500)),
+                ('source', fields.CharEnumField(description='ENTERED_BY_CITIZEN: entered_by_citizen\nID_DOCUMENT: id_document\nEARLIER_DOSSIER: earlier_dossier\nVERIFIED_BY_STAFF: verified_by_staff\nACCOUNT: account\nSTORED_DOCUMENT: stored_document', enum_type=AttributeSource, max_length=24)),
+                ('verified', fields.BooleanField(default=False, description='Verified values cannot be edited by the citizen')),
+                ('verified_by', fields.ForeignKeyField('models.StaffMember', source_field='verified_by_id', null=True, db_constraint=True, to_field='id', related_name='verified_attributes', on_delete=OnDelete.SET_NULL)),
+                ('confirmed_at', fields.DatetimeField(description='When the value was last entered, imported or verified', auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'profile_attribute', 'app': 'models', 'unique_together': (('citizen', 'name'),), 'pk_attr': 'id', 'table_description': 'One identity attribute of a citizen, with where it came from and whether staff or the ID source vouch for it.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='ProfileUse',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('citizen', fields.ForeignKeyField('models.Citizen', source_field='citizen_id', db_constraint=True, to_field='id', related_name='profile_uses', on_delete=OnDelete.CASCADE)),
+                ('purpose', fields.CharEnumField(description='FORM_PREFILL: form_prefill\nIDENTITY_IMPORT: identity_import\nSTAFF_VERIFICATION: staff_verification\nCOUNTER_FILING: counter_filing', enum_type=UsePurpose, max_length=24)),
+                ('procedure_code', fields.CharField(default='', max_length=32)),
+                ('items', fields.JSONField(default=list, description='The attributes or form fields involved', encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('staff', fields.ForeignKeyField('models.StaffMember', source_field='staff_id', null=True, db_constraint=True, to_field='id', related_name='profile_uses', on_delete=OnDelete.SET_NULL)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'profile_use', 'app': 'models', 'indexes': [Index(fields=['citizen_id', 'id'])], 'pk_attr': 'id', 'table_description': "One use of a citizen's profile data and its purpose, for the citizen to read."},
+            bases=['Model'],
+        ),
+    ]
