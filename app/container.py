@@ -19,6 +19,8 @@ from app.clock import Clock, system_clock
 from app.dossiers import digest as staff_digest
 from app.dossiers import reminder_kinds as dossier_reminder_kinds
 from app.dossiers.services import DossierService
+from app.drafts import reminders as draft_reminders
+from app.drafts.services import DraftRules, DraftService
 from app.events import EventBus, build_event_bus
 from app.profiles.identity_sources import IdentityProvider, build_identity_provider
 from app.profiles.prefill import FormPrefill, default_prefill
@@ -41,6 +43,8 @@ from payments.reconciliation import reconcile_payments
 from payments.services import PaymentService
 from payments.wiring import build_payment_service
 
+DRAFT_PRUNING_INTERVAL = timedelta(hours=1)
+
 # What notifications need from the domains (how each reminder kind is checked and filled, who a citizen is),
 # registered by these modules when imported: here, so that every process that sends has them all.
 NOTIFICATION_SOURCES = (
@@ -50,6 +54,7 @@ NOTIFICATION_SOURCES = (
     appointment_reminders,
     rating_reminders,
     payment_reminders,
+    draft_reminders,
 )
 
 
@@ -74,6 +79,7 @@ class Services:
     payments: PaymentService
     identity_provider: IdentityProvider | None
     prefill: FormPrefill
+    drafts: DraftService
 
 
 def build_services(
@@ -122,6 +128,15 @@ def build_services(
         payments=build_payment_service(settings, dossiers, clock),
         identity_provider=build_identity_provider(settings.identity_provider_name),
         prefill=default_prefill(),
+        drafts=DraftService(dossiers, draft_rules(settings), clock),
+    )
+
+
+def draft_rules(settings: Settings) -> DraftRules:
+    return DraftRules(
+        lifetime=timedelta(days=settings.draft_lifetime_days),
+        reminder_before=timedelta(days=settings.draft_reminder_days),
+        max_per_citizen=settings.max_drafts_per_citizen,
     )
 
 
@@ -143,7 +158,7 @@ def build_geocoder(settings: Settings) -> GeocoderChain:
 
 def build_job_scheduler(services: Services) -> AsyncIOScheduler:
     """The scheduler of the one process that runs jobs: reminders (sweep, pruning), the staff digest, payment
-    reconciliation."""
+    reconciliation, pruning expired drafts."""
 
     async def reconcile() -> None:
         await reconcile_payments(services.payments)
@@ -154,7 +169,10 @@ def build_job_scheduler(services: Services) -> AsyncIOScheduler:
     return build_scheduler(
         services.sweep,
         services.settings.reminder_sweep_seconds,
-        {"payment-reconciliation": (reconcile, RECONCILIATION_INTERVAL)},
+        {
+            "payment-reconciliation": (reconcile, RECONCILIATION_INTERVAL),
+            "draft-pruning": (services.drafts.prune_expired, DRAFT_PRUNING_INTERVAL),
+        },
         {"staff-digest": (digest, staff_digest.DIGEST_AT)},
         services.clock,
     )

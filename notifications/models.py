@@ -37,6 +37,7 @@ class ReminderKind(StrEnum):
     RATING_PROMPT = "RATING_PROMPT"
     RATING_ANSWERED = "RATING_ANSWERED"
     STAFF_DIGEST = "STAFF_DIGEST"
+    DRAFT_EXPIRING = "DRAFT_EXPIRING"
 
 
 class ReminderState(StrEnum):

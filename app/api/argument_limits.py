@@ -69,6 +69,8 @@ MAX_LENGTHS: Mapping[str, int] = {
     "RefundFeeInput.reason": FREE_TEXT,
     "Query.formPrefill(procedureCode:)": PROCEDURE_CODE,
     "ProfileAttributeInput.value": 500,
+    "SaveDossierDraftInput.procedureCode": PROCEDURE_CODE,
+    "SaveDossierDraftInput.formFields": 500,  # each answer (and key) of the form
 }
 
 

@@ -27,6 +27,7 @@ from app.api.catalogue import CatalogueQuery
 from app.api.context import Info
 from app.api.document_limits import operation_depth_rule
 from app.api.dossiers import DossiersMutation, DossiersQuery, DossiersSubscription
+from app.api.drafts import DraftsMutation, DraftsQuery
 from app.api.errors import ApiErrorCode
 from app.api.event_scope import SharedEventExecutor
 from app.api.extensions import CodedErrors, ConfirmedViewer, FreshLoaders, is_unexpected
@@ -57,6 +58,7 @@ class Query(
     RatingsQuery,
     InsightsQuery,
     ProfilesQuery,
+    DraftsQuery,
 ):
     @strawberry.field(description="Any object by its global ID (null when unknown or not visible to you).")
     async def node(
@@ -77,6 +79,7 @@ class Mutation(
     PaymentsMutation,
     RatingsMutation,
     ProfilesMutation,
+    DraftsMutation,
 ):
     pass
 
