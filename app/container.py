@@ -16,6 +16,7 @@ from app.accounts.staff import StaffSignIn
 from app.appointments import reminders as appointment_reminders
 from app.appointments.services import AppointmentService
 from app.clock import Clock, system_clock
+from app.counter.services import CounterDesk
 from app.dossiers import digest as staff_digest
 from app.dossiers import reminder_kinds as dossier_reminder_kinds
 from app.dossiers.services import DossierService
@@ -80,6 +81,7 @@ class Services:
     identity_provider: IdentityProvider | None
     prefill: FormPrefill
     drafts: DraftService
+    counter: CounterDesk
 
 
 def build_services(
@@ -101,12 +103,13 @@ def build_services(
         bus, rate_limiter, Limit.parse("tracking:failed-lookups", settings.tracking_failures_per_code), clock
     )
     push = push or build_push_sender(settings.firebase_credentials, settings.fcm_api_base)
+    sign_in_codes = SignInCodes(settings, sms, rate_limiter, clock)
     return Services(
         settings=settings,
         clock=clock,
         sms=sms,
         rate_limiter=rate_limiter,
-        sign_in_codes=SignInCodes(settings, sms, rate_limiter, clock),
+        sign_in_codes=sign_in_codes,
         staff_sign_in=StaffSignIn(settings, rate_limiter, clock),
         sessions=LiveSessions(bus, clock),
         bus=bus,
@@ -129,6 +132,7 @@ def build_services(
         identity_provider=build_identity_provider(settings.identity_provider_name),
         prefill=default_prefill(),
         drafts=DraftService(dossiers, draft_rules(settings), clock),
+        counter=CounterDesk(dossiers, sign_in_codes, clock),
     )
 
 

@@ -71,6 +71,8 @@ MAX_LENGTHS: Mapping[str, int] = {
     "ProfileAttributeInput.value": 500,
     "SaveDossierDraftInput.procedureCode": PROCEDURE_CODE,
     "SaveDossierDraftInput.formFields": 500,  # each answer (and key) of the form
+    "FileDossierAtCounterInput.procedureCode": PROCEDURE_CODE,
+    "FileDossierAtCounterInput.formFields": 500,  # each answer (and key) of the form
 }
 
 

@@ -25,6 +25,7 @@ from app.api.appointments import AppointmentsMutation, AppointmentsQuery, Appoin
 from app.api.argument_limits import ArgumentLengthLimits
 from app.api.catalogue import CatalogueQuery
 from app.api.context import Info
+from app.api.counter import CounterMutation
 from app.api.document_limits import operation_depth_rule
 from app.api.dossiers import DossiersMutation, DossiersQuery, DossiersSubscription
 from app.api.drafts import DraftsMutation, DraftsQuery
@@ -80,6 +81,7 @@ class Mutation(
     RatingsMutation,
     ProfilesMutation,
     DraftsMutation,
+    CounterMutation,
 ):
     pass
 

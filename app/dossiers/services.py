@@ -92,8 +92,21 @@ class DossierService:
         await self._limiter.release(lookup)
         return dossier
 
-    async def submit(self, citizen_id: int, procedure_code: str, centre_id: int, answers: object) -> Dossier:
-        """File a dossier online: it waits in RECEIVING for intake by the centre."""
+    async def submit(
+        self,
+        citizen_id: int,
+        procedure_code: str,
+        centre_id: int,
+        answers: object,
+        filed_by: Actor | None = None,
+        note: str = "",
+        also=None,
+    ) -> Dossier:
+        """File a dossier online: it waits in RECEIVING for intake by the centre.
+
+        An officer filing at the counter for the citizen is `filed_by` (the timeline's actor, with `note`); `also`
+        awaits `also(dossier, now)` in the same transaction.
+        """
         procedure = await Procedure.get_or_none(code=procedure_code.strip())
         if procedure is None:
             raise DomainError(ErrorCode.PROCEDURE_NOT_FOUND, "procedureCode")
@@ -123,10 +136,12 @@ class DossierService:
                         fee_vnd=procedure.fee_vnd,
                         processing_days=procedure.processing_days,
                         submitted_at=now,
+                        submitted_online=filed_by is None,
                     )
-                    event = await self._record(
-                        dossier.id, None, DossierStatus.RECEIVING, Actor(ActorKind.CITIZEN, citizen_id), "", now
-                    )
+                    actor = filed_by or Actor(ActorKind.CITIZEN, citizen_id)
+                    event = await self._record(dossier.id, None, DossierStatus.RECEIVING, actor, note, now)
+                    if also is not None:
+                        await also(dossier, now)
                 break
             except IntegrityError:
                 continue  # a code collision: draw another
