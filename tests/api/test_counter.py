@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 from app.accounts.models import Citizen, StaffRole
 from app.counter.models import CounterFiling, IdentifiedBy
 from app.dossiers.models import Dossier, DossierEvent
-from app.profiles.models import AttributeSource, ProfileAttribute, ProfileUse, UsePurpose
+from app.profiles.models import ProfileUse, UsePurpose
 from tests.dossier_data import APPLICANT, BORDERLESS_5_DAYS, HA_LONG
+from tests.profile_data import verified_citizen_id
 
 SEND = """mutation($phone: String!) { sendCounterCode(input: {phone: $phone}) {
   phone expiresAt resendAfter errors { code field message } } }"""
@@ -80,14 +81,7 @@ async def test_a_wrong_code_files_nothing(gql, sms, sign_in_staff):
 
 async def test_identified_in_person_by_id_card(gql, cast, sign_in_staff):
     officer = (await sign_in_staff("officer@halong.vn", StaffRole.OFFICER, HA_LONG))["accessToken"]
-    await ProfileAttribute.create(
-        citizen=cast.citizen,
-        name="citizen_id",
-        value="022190001234",
-        source=AttributeSource.VERIFIED_BY_STAFF,
-        verified=True,
-        confirmed_at=cast.citizen.created_at,
-    )
+    await verified_citizen_id(cast.citizen)
     other = filing(phone=cast.citizen.phone, idCardNumber="022190009999")
     mismatch = (await gql(FILE, other, officer))["data"]["fileDossierAtCounter"]
     assert [(e["code"], e["field"]) for e in mismatch["errors"]] == [("IDENTITY_MISMATCH", "idCardNumber")]

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from app.accounts.models import StaffRole
-from app.profiles.models import AttributeSource, ProfileAttribute, ProfileUse, UsePurpose
+from app.profiles.models import ProfileAttribute, ProfileUse, UsePurpose
 from app.settings import Settings, SettingsError
 from tests.dossier_data import APPLICANT, BORDERLESS_5_DAYS, HA_LONG, RESIDENCE_BOUND
+from tests.profile_data import verified_citizen_id
 
 ATTRIBUTE = "name value source verified confirmedAt"
 MINE = f"query {{ myIdentity {{ {ATTRIBUTE} }} }}"
@@ -114,14 +115,7 @@ async def test_prefill_takes_the_best_source_per_field_and_logs_the_use(app, gql
     earlier = {**APPLICANT, "address": "Số 1 đường cũ, Hạ Long", "note": "chỉ cho hồ sơ này"}
     await service.submit(cast.citizen.id, BORDERLESS_5_DAYS, cast.ha_long.id, earlier)
     await gql(UPDATE, entered(FULL_NAME="Nguyễn Thị Hoa"), token)
-    await ProfileAttribute.create(
-        citizen=cast.citizen,
-        name="citizen_id",
-        value="022190001234",
-        source=AttributeSource.VERIFIED_BY_STAFF,
-        verified=True,
-        confirmed_at=cast.citizen.created_at,
-    )
+    await verified_citizen_id(cast.citizen)
 
     result = await gql(PREFILL, {"code": RESIDENCE_BOUND}, token, locale="en")
     assert suggestions(result) == {
