@@ -1,4 +1,5 @@
 from tortoise import migrations
+from app.migration_ops import AlterFieldDescription
 from tortoise.migrations import operations as ops
 import functools
 from app.counter.models import IdentifiedBy
@@ -75,12 +76,12 @@ class Migration(migrations.Migration):
             options={'table': 'profile_use', 'app': 'models', 'indexes': [Index(fields=['citizen_id', 'id'])], 'pk_attr': 'id', 'table_description': "One use of a citizen's profile data and its purpose, for the citizen to read."},
             bases=['Model'],
         ),
-        ops.AlterField(
+        AlterFieldDescription(
             model_name='Notification',
             name='kind',
             field=fields.CharEnumField(description='DOSSIER_UPDATED: DOSSIER_UPDATED\nAPPOINTMENT_24H: APPOINTMENT_24H\nAPPOINTMENT_1H: APPOINTMENT_1H\nSUPPLEMENT_DUE_2D: SUPPLEMENT_DUE_2D\nSUPPLEMENT_DUE_1D: SUPPLEMENT_DUE_1D\nRESULT_READY: RESULT_READY\nPAYMENT_PENDING: PAYMENT_PENDING\nPAYMENT_RECEIVED: PAYMENT_RECEIVED\nRATING_PROMPT: RATING_PROMPT\nRATING_ANSWERED: RATING_ANSWERED\nSTAFF_DIGEST: STAFF_DIGEST\nDRAFT_EXPIRING: DRAFT_EXPIRING', enum_type=ReminderKind, max_length=20),
         ),
-        ops.AlterField(
+        AlterFieldDescription(
             model_name='Reminder',
             name='kind',
             field=fields.CharEnumField(description='DOSSIER_UPDATED: DOSSIER_UPDATED\nAPPOINTMENT_24H: APPOINTMENT_24H\nAPPOINTMENT_1H: APPOINTMENT_1H\nSUPPLEMENT_DUE_2D: SUPPLEMENT_DUE_2D\nSUPPLEMENT_DUE_1D: SUPPLEMENT_DUE_1D\nRESULT_READY: RESULT_READY\nPAYMENT_PENDING: PAYMENT_PENDING\nPAYMENT_RECEIVED: PAYMENT_RECEIVED\nRATING_PROMPT: RATING_PROMPT\nRATING_ANSWERED: RATING_ANSWERED\nSTAFF_DIGEST: STAFF_DIGEST\nDRAFT_EXPIRING: DRAFT_EXPIRING', enum_type=ReminderKind, max_length=20),
