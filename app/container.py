@@ -17,6 +17,8 @@ from app.appointments import reminders as appointment_reminders
 from app.appointments.services import AppointmentService
 from app.clock import Clock, system_clock
 from app.counter.services import CounterDesk
+from app.delegation import reminder_kinds as delegation_reminder_kinds
+from app.delegation.services import Delegation
 from app.dossiers import digest as staff_digest
 from app.dossiers import reminder_kinds as dossier_reminder_kinds
 from app.dossiers.services import DossierService
@@ -56,6 +58,7 @@ NOTIFICATION_SOURCES = (
     rating_reminders,
     payment_reminders,
     draft_reminders,
+    delegation_reminder_kinds,
 )
 
 
@@ -82,6 +85,7 @@ class Services:
     prefill: FormPrefill
     drafts: DraftService
     counter: CounterDesk
+    delegation: Delegation
 
 
 def build_services(
@@ -133,6 +137,7 @@ def build_services(
         prefill=default_prefill(),
         drafts=DraftService(dossiers, draft_rules(settings), clock),
         counter=CounterDesk(dossiers, sign_in_codes, clock),
+        delegation=Delegation(dossiers, clock),
     )
 
 

@@ -25,6 +25,7 @@ MODEL_MODULES = [
     "app.profiles.models",
     "app.drafts.models",
     "app.counter.models",
+    "app.delegation.models",
 ]
 MIGRATIONS_MODULE = "app.migrations"
 

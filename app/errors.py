@@ -87,6 +87,14 @@ class ErrorCode(StrEnum):
     IDENTITY_MISMATCH = "IDENTITY_MISMATCH"
     COUNTER_CENTRE_REQUIRED = "COUNTER_CENTRE_REQUIRED"
     CITIZEN_NOT_FOUND = "CITIZEN_NOT_FOUND"
+    INVALID_DELEGATION = "INVALID_DELEGATION"
+    DELEGATION_STAFF_ONLY = "DELEGATION_STAFF_ONLY"
+    DELEGATION_EXISTS = "DELEGATION_EXISTS"
+    TOO_MANY_DELEGATION_REQUESTS = "TOO_MANY_DELEGATION_REQUESTS"
+    DELEGATION_NOT_FOUND = "DELEGATION_NOT_FOUND"
+    DELEGATION_NOT_ACTIVE = "DELEGATION_NOT_ACTIVE"
+    DELEGATION_NOT_COVERED = "DELEGATION_NOT_COVERED"
+    PROCEDURE_NEEDS_PERSON = "PROCEDURE_NEEDS_PERSON"
 
 
 MESSAGES: dict[ErrorCode, dict[str, str]] = {
@@ -405,6 +413,38 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
     ErrorCode.CITIZEN_NOT_FOUND: {
         "vi": "Không có công dân nào dùng số điện thoại này.",
         "en": "No citizen uses this phone number.",
+    },
+    ErrorCode.INVALID_DELEGATION: {
+        "vi": "Ủy quyền không hợp lệ: không cho chính mình, ít nhất một việc, ngày kết thúc trong 5 năm tới.",
+        "en": "Invalid delegation: not to oneself, at least one action, an end date within the next 5 years.",
+    },
+    ErrorCode.DELEGATION_STAFF_ONLY: {
+        "vi": "Ủy quyền giám hộ (người chưa thành niên, người được giám hộ) chỉ do cán bộ ghi nhận.",
+        "en": "Guardianship grants (minors, persons under guardianship) are recorded by staff only.",
+    },
+    ErrorCode.DELEGATION_EXISTS: {
+        "vi": "Hai người đã có một ủy quyền đang chờ hoặc đang hiệu lực.",
+        "en": "These two people already have a pending or active grant.",
+    },
+    ErrorCode.TOO_MANY_DELEGATION_REQUESTS: {
+        "vi": "Đã có {max_requests} yêu cầu ủy quyền đang chờ chấp nhận.",
+        "en": "There are already {max_requests} delegation requests waiting for acceptance.",
+    },
+    ErrorCode.DELEGATION_NOT_FOUND: {
+        "vi": "Không tìm thấy ủy quyền.",
+        "en": "The delegation was not found.",
+    },
+    ErrorCode.DELEGATION_NOT_ACTIVE: {
+        "vi": "Ủy quyền chưa được chấp nhận, đã kết thúc hoặc đã hết hạn.",
+        "en": "The delegation is not accepted yet, has ended or has expired.",
+    },
+    ErrorCode.DELEGATION_NOT_COVERED: {
+        "vi": "Ủy quyền không bao gồm việc này hoặc thủ tục này.",
+        "en": "The delegation does not cover this action or this procedure.",
+    },
+    ErrorCode.PROCEDURE_NEEDS_PERSON: {
+        "vi": "Thủ tục này không thể làm thay: {reason}.",
+        "en": "This procedure cannot be done by a delegate: {reason}.",
     },
 }
 

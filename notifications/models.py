@@ -38,6 +38,7 @@ class ReminderKind(StrEnum):
     RATING_ANSWERED = "RATING_ANSWERED"
     STAFF_DIGEST = "STAFF_DIGEST"
     DRAFT_EXPIRING = "DRAFT_EXPIRING"
+    DELEGATE_ACTED = "DELEGATE_ACTED"
 
 
 class ReminderState(StrEnum):

@@ -120,6 +120,15 @@ TEMPLATES: dict[ReminderKind, Template] = {
             "en": "The draft for {procedure} will be deleted on {date}. Finish and submit it before then.",
         },
     ),
+    ReminderKind.DELEGATE_ACTED: Template(
+        Category.DOSSIER_UPDATES,
+        {"vi": "Hồ sơ {code} được nộp thay bạn", "en": "Dossier {code} was filed for you"},
+        {
+            "vi": "Người được bạn ủy quyền đã nộp hồ sơ {code}. Nếu bạn không đồng ý, hãy chấm dứt ủy quyền.",
+            "en": "Your delegate filed dossier {code}. If you did not agree to it, end the delegation.",
+        },
+        deadline_critical=True,  # by SMS to a citizen without the app
+    ),
 }
 
 

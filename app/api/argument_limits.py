@@ -73,6 +73,9 @@ MAX_LENGTHS: Mapping[str, int] = {
     "SaveDossierDraftInput.formFields": 500,  # each answer (and key) of the form
     "FileDossierAtCounterInput.procedureCode": PROCEDURE_CODE,
     "FileDossierAtCounterInput.formFields": 500,  # each answer (and key) of the form
+    "DelegationTermsInput.procedureCodes": PROCEDURE_CODE,  # each code
+    "FileDossierForInput.procedureCode": PROCEDURE_CODE,
+    "FileDossierForInput.formFields": 500,  # each answer (and key) of the form
 }
 
 

@@ -26,6 +26,7 @@ from app.api.argument_limits import ArgumentLengthLimits
 from app.api.catalogue import CatalogueQuery
 from app.api.context import Info
 from app.api.counter import CounterMutation
+from app.api.delegation import DelegationMutation, DelegationQuery
 from app.api.document_limits import operation_depth_rule
 from app.api.dossiers import DossiersMutation, DossiersQuery, DossiersSubscription
 from app.api.drafts import DraftsMutation, DraftsQuery
@@ -60,6 +61,7 @@ class Query(
     InsightsQuery,
     ProfilesQuery,
     DraftsQuery,
+    DelegationQuery,
 ):
     @strawberry.field(description="Any object by its global ID (null when unknown or not visible to you).")
     async def node(
@@ -82,6 +84,7 @@ class Mutation(
     ProfilesMutation,
     DraftsMutation,
     CounterMutation,
+    DelegationMutation,
 ):
     pass
 

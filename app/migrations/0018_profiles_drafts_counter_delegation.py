@@ -3,6 +3,7 @@ from app.migration_ops import AlterFieldDescription
 from tortoise.migrations import operations as ops
 import functools
 from app.counter.models import IdentifiedBy
+from app.delegation.models import GrantAction, GrantKind, GrantState
 from app.profiles.models import AttributeName, AttributeSource, UsePurpose
 from json import dumps, loads
 from notifications.models import ReminderKind
@@ -48,6 +49,39 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='Grant',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('grantor', fields.ForeignKeyField('models.Citizen', source_field='grantor_id', db_constraint=True, to_field='id', related_name='grants_given', on_delete=OnDelete.CASCADE)),
+                ('delegate', fields.ForeignKeyField('models.Citizen', source_field='delegate_id', db_constraint=True, to_field='id', related_name='grants_received', on_delete=OnDelete.CASCADE)),
+                ('kind', fields.CharEnumField(description='FAMILY: family\nGUARDIAN: guardian\nCUSTOM: custom', enum_type=GrantKind, max_length=8)),
+                ('actions', fields.JSONField(description='GrantAction values covered', encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('procedure_codes', fields.JSONField(default=list, description='Procedures covered, empty for all', encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('ends_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('state', fields.CharEnumField(default=GrantState.REQUESTED, description='REQUESTED: requested\nACTIVE: active\nENDED: ended', enum_type=GrantState, max_length=10)),
+                ('recorded_by', fields.ForeignKeyField('models.StaffMember', source_field='recorded_by_id', null=True, db_constraint=True, to_field='id', related_name='grants_recorded', on_delete=OnDelete.SET_NULL)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('accepted_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('ended_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'delegation_grant', 'app': 'models', 'indexes': [Index(fields=['grantor_id', 'state']), Index(fields=['delegate_id', 'state'])], 'pk_attr': 'id', 'table_description': 'The right of `delegate` to act for `grantor` (the person represented).'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='DelegatedAction',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('grant', fields.ForeignKeyField('models.Grant', source_field='grant_id', db_constraint=True, to_field='id', related_name='actions_taken', on_delete=OnDelete.CASCADE)),
+                ('delegate', fields.ForeignKeyField('models.Citizen', source_field='delegate_id', db_constraint=True, to_field='id', related_name='actions_as_delegate', on_delete=OnDelete.CASCADE)),
+                ('represented', fields.ForeignKeyField('models.Citizen', source_field='represented_id', db_constraint=True, to_field='id', related_name='actions_represented', on_delete=OnDelete.CASCADE)),
+                ('action', fields.CharEnumField(description='FILE: file\nTRACK: track\nPAY: pay\nBOOK: book\nRATE: rate', enum_type=GrantAction, max_length=8)),
+                ('subject', fields.CharField(default='', description='What it was about, e.g. dossier:7', max_length=120)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'delegated_action', 'app': 'models', 'indexes': [Index(fields=['represented_id', 'id'])], 'pk_attr': 'id', 'table_description': 'One action a delegate took for the person represented: who acted, for whom, under which grant.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='ProfileAttribute',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -79,11 +113,11 @@ class Migration(migrations.Migration):
         AlterFieldDescription(
             model_name='Notification',
             name='kind',
-            field=fields.CharEnumField(description='DOSSIER_UPDATED: DOSSIER_UPDATED\nAPPOINTMENT_24H: APPOINTMENT_24H\nAPPOINTMENT_1H: APPOINTMENT_1H\nSUPPLEMENT_DUE_2D: SUPPLEMENT_DUE_2D\nSUPPLEMENT_DUE_1D: SUPPLEMENT_DUE_1D\nRESULT_READY: RESULT_READY\nPAYMENT_PENDING: PAYMENT_PENDING\nPAYMENT_RECEIVED: PAYMENT_RECEIVED\nRATING_PROMPT: RATING_PROMPT\nRATING_ANSWERED: RATING_ANSWERED\nSTAFF_DIGEST: STAFF_DIGEST\nDRAFT_EXPIRING: DRAFT_EXPIRING', enum_type=ReminderKind, max_length=20),
+            field=fields.CharEnumField(description='DOSSIER_UPDATED: DOSSIER_UPDATED\nAPPOINTMENT_24H: APPOINTMENT_24H\nAPPOINTMENT_1H: APPOINTMENT_1H\nSUPPLEMENT_DUE_2D: SUPPLEMENT_DUE_2D\nSUPPLEMENT_DUE_1D: SUPPLEMENT_DUE_1D\nRESULT_READY: RESULT_READY\nPAYMENT_PENDING: PAYMENT_PENDING\nPAYMENT_RECEIVED: PAYMENT_RECEIVED\nRATING_PROMPT: RATING_PROMPT\nRATING_ANSWERED: RATING_ANSWERED\nSTAFF_DIGEST: STAFF_DIGEST\nDRAFT_EXPIRING: DRAFT_EXPIRING\nDELEGATE_ACTED: DELEGATE_ACTED', enum_type=ReminderKind, max_length=20),
         ),
         AlterFieldDescription(
             model_name='Reminder',
             name='kind',
-            field=fields.CharEnumField(description='DOSSIER_UPDATED: DOSSIER_UPDATED\nAPPOINTMENT_24H: APPOINTMENT_24H\nAPPOINTMENT_1H: APPOINTMENT_1H\nSUPPLEMENT_DUE_2D: SUPPLEMENT_DUE_2D\nSUPPLEMENT_DUE_1D: SUPPLEMENT_DUE_1D\nRESULT_READY: RESULT_READY\nPAYMENT_PENDING: PAYMENT_PENDING\nPAYMENT_RECEIVED: PAYMENT_RECEIVED\nRATING_PROMPT: RATING_PROMPT\nRATING_ANSWERED: RATING_ANSWERED\nSTAFF_DIGEST: STAFF_DIGEST\nDRAFT_EXPIRING: DRAFT_EXPIRING', enum_type=ReminderKind, max_length=20),
+            field=fields.CharEnumField(description='DOSSIER_UPDATED: DOSSIER_UPDATED\nAPPOINTMENT_24H: APPOINTMENT_24H\nAPPOINTMENT_1H: APPOINTMENT_1H\nSUPPLEMENT_DUE_2D: SUPPLEMENT_DUE_2D\nSUPPLEMENT_DUE_1D: SUPPLEMENT_DUE_1D\nRESULT_READY: RESULT_READY\nPAYMENT_PENDING: PAYMENT_PENDING\nPAYMENT_RECEIVED: PAYMENT_RECEIVED\nRATING_PROMPT: RATING_PROMPT\nRATING_ANSWERED: RATING_ANSWERED\nSTAFF_DIGEST: STAFF_DIGEST\nDRAFT_EXPIRING: DRAFT_EXPIRING\nDELEGATE_ACTED: DELEGATE_ACTED', enum_type=ReminderKind, max_length=20),
         ),
     ]
