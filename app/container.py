@@ -20,6 +20,9 @@ from app.assistant.catalogue_index import CatalogueIndex
 from app.assistant.conversations import ConversationStore, DatabaseConversations, RedisConversations
 from app.assistant.service import Assistant
 from app.clock import Clock, system_clock
+from app.counter.services import CounterDesk
+from app.delegation import reminder_kinds as delegation_reminder_kinds
+from app.delegation.services import Delegation
 from app.documents.scanning import ClamdScanner
 from app.documents.services import DocumentService
 from app.documents.storage.base import DocumentStorage
@@ -28,10 +31,14 @@ from app.documents.uploads import UploadLimits, UploadService
 from app.dossiers import digest as staff_digest
 from app.dossiers import reminder_kinds as dossier_reminder_kinds
 from app.dossiers.services import DossierService
+from app.drafts import reminders as draft_reminders
+from app.drafts.services import DraftRules, DraftService
 from app.events import EventBus, build_event_bus
 from app.persisted_queries import PersistedQueryStore, build_query_store
 from app.portal_sync.reconciliation import RECONCILE_AT as PORTAL_RECONCILE_AT
 from app.portal_sync.wiring import PortalSync, build_portal_sync
+from app.profiles.identity_sources import IdentityProvider, build_identity_provider
+from app.profiles.prefill import FormPrefill, default_prefill
 from app.rate_limits.database_storage import DatabaseStorage
 from app.rate_limits.limiter import Limit, RateLimiter
 from app.rate_limits.redis_storage import redis_storage
@@ -52,6 +59,8 @@ from payments.reconciliation import reconcile_payments
 from payments.services import PaymentService
 from payments.wiring import build_payment_service
 
+DRAFT_PRUNING_INTERVAL = timedelta(hours=1)
+
 # What notifications need from the domains (how each reminder kind is checked and filled, who a citizen is),
 # registered by these modules when imported: here, so that every process that sends has them all.
 NOTIFICATION_SOURCES = (
@@ -61,6 +70,8 @@ NOTIFICATION_SOURCES = (
     appointment_reminders,
     rating_reminders,
     payment_reminders,
+    draft_reminders,
+    delegation_reminder_kinds,
 )
 
 
@@ -94,6 +105,11 @@ class Services:
     storage: DocumentStorage
     uploads: UploadService
     documents: DocumentService
+    identity_provider: IdentityProvider | None
+    prefill: FormPrefill
+    drafts: DraftService
+    counter: CounterDesk
+    delegation: Delegation
 
 
 def build_services(
@@ -122,12 +138,13 @@ def build_services(
     )
     push = push or build_push_sender(settings.firebase_credentials, settings.fcm_api_base)
     storage = build_storage(settings)
+    sign_in_codes = SignInCodes(settings, sms, rate_limiter, clock)
     return Services(
         settings=settings,
         clock=clock,
         sms=sms,
         rate_limiter=rate_limiter,
-        sign_in_codes=SignInCodes(settings, sms, rate_limiter, clock),
+        sign_in_codes=sign_in_codes,
         staff_sign_in=StaffSignIn(settings, rate_limiter, clock),
         sessions=LiveSessions(bus, clock),
         bus=bus,
@@ -155,6 +172,19 @@ def build_services(
         storage=storage,
         uploads=build_upload_service(settings, storage, clock),
         documents=DocumentService(storage, clock),
+        identity_provider=build_identity_provider(settings.identity_provider_name),
+        prefill=default_prefill(),
+        drafts=DraftService(dossiers, draft_rules(settings), clock),
+        counter=CounterDesk(dossiers, sign_in_codes, clock),
+        delegation=Delegation(dossiers, clock),
+    )
+
+
+def draft_rules(settings: Settings) -> DraftRules:
+    return DraftRules(
+        lifetime=timedelta(days=settings.draft_lifetime_days),
+        reminder_before=timedelta(days=settings.draft_reminder_days),
+        max_per_citizen=settings.max_drafts_per_citizen,
     )
 
 
@@ -199,7 +229,8 @@ def build_geocoder(settings: Settings) -> GeocoderChain:
 
 def build_job_scheduler(services: Services) -> AsyncIOScheduler:
     """The scheduler of the one process that runs jobs: reminders (sweep, pruning), the staff digest, payment
-    reconciliation, and (when configured) delivery to the national portal and its nightly reconciliation."""
+    reconciliation, pruning expired drafts, and (when configured) delivery to the national portal and its nightly
+    reconciliation."""
 
     async def reconcile() -> None:
         await reconcile_payments(services.payments)
@@ -214,6 +245,7 @@ def build_job_scheduler(services: Services) -> AsyncIOScheduler:
     every: dict = {
         "payment-reconciliation": (reconcile, RECONCILIATION_INTERVAL),
         "upload-upkeep": (upkeep_uploads, UPLOAD_UPKEEP_INTERVAL),
+        "draft-pruning": (services.drafts.prune_expired, DRAFT_PRUNING_INTERVAL),
     }
     at: dict = {"staff-digest": (digest, staff_digest.DIGEST_AT)}
     portal = services.portal_sync

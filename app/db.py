@@ -27,6 +27,10 @@ MODEL_MODULES = [
     "app.access_log.models",
     "app.results.models",
     "app.documents.models",
+    "app.profiles.models",
+    "app.drafts.models",
+    "app.counter.models",
+    "app.delegation.models",
 ]
 MIGRATIONS_MODULE = "app.migrations"
 

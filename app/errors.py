@@ -97,6 +97,28 @@ class ErrorCode(StrEnum):
     RESULT_NOT_EXPECTED = "RESULT_NOT_EXPECTED"
     RESULT_NOT_SIGNABLE = "RESULT_NOT_SIGNABLE"
     UNKNOWN_DOCUMENT_KIND = "UNKNOWN_DOCUMENT_KIND"
+    INVALID_PROFILE_VALUE = "INVALID_PROFILE_VALUE"
+    INVALID_CITIZEN_ID = "INVALID_CITIZEN_ID"
+    PROFILE_VALUE_VERIFIED = "PROFILE_VALUE_VERIFIED"
+    IDENTITY_PROVIDER_UNAVAILABLE = "IDENTITY_PROVIDER_UNAVAILABLE"
+    IDENTITY_NOT_FOUND = "IDENTITY_NOT_FOUND"
+    DRAFT_NOT_FOUND = "DRAFT_NOT_FOUND"
+    DRAFT_CHANGED = "DRAFT_CHANGED"
+    DRAFT_EXPIRED = "DRAFT_EXPIRED"
+    TOO_MANY_DRAFTS = "TOO_MANY_DRAFTS"
+    INVALID_DOCUMENT_REFERENCES = "INVALID_DOCUMENT_REFERENCES"
+    IDENTIFICATION_REQUIRED = "IDENTIFICATION_REQUIRED"
+    IDENTITY_MISMATCH = "IDENTITY_MISMATCH"
+    COUNTER_CENTRE_REQUIRED = "COUNTER_CENTRE_REQUIRED"
+    CITIZEN_NOT_FOUND = "CITIZEN_NOT_FOUND"
+    INVALID_DELEGATION = "INVALID_DELEGATION"
+    DELEGATION_STAFF_ONLY = "DELEGATION_STAFF_ONLY"
+    DELEGATION_EXISTS = "DELEGATION_EXISTS"
+    TOO_MANY_DELEGATION_REQUESTS = "TOO_MANY_DELEGATION_REQUESTS"
+    DELEGATION_NOT_FOUND = "DELEGATION_NOT_FOUND"
+    DELEGATION_NOT_ACTIVE = "DELEGATION_NOT_ACTIVE"
+    DELEGATION_NOT_COVERED = "DELEGATION_NOT_COVERED"
+    PROCEDURE_NEEDS_PERSON = "PROCEDURE_NEEDS_PERSON"
 
 
 MESSAGES: dict[ErrorCode, dict[str, str]] = {
@@ -455,6 +477,94 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
     ErrorCode.UNKNOWN_DOCUMENT_KIND: {
         "vi": "Loại giấy tờ không thuộc danh sách giấy tờ dùng lại được.",
         "en": "Not one of the reusable document kinds.",
+    },
+    ErrorCode.INVALID_PROFILE_VALUE: {
+        "vi": "Giá trị thông tin cá nhân không hợp lệ.",
+        "en": "The profile value is not valid.",
+    },
+    ErrorCode.INVALID_CITIZEN_ID: {
+        "vi": "Số định danh cá nhân không hợp lệ hoặc không khớp với ngày sinh, giới tính.",
+        "en": "The personal identification number is not valid, or does not match the date of birth and sex.",
+    },
+    ErrorCode.PROFILE_VALUE_VERIFIED: {
+        "vi": "Thông tin này đã được xác thực, không thể tự sửa. Vui lòng liên hệ bộ phận một cửa.",
+        "en": "This value is verified and cannot be edited by you. Please ask at a service centre.",
+    },
+    ErrorCode.IDENTITY_PROVIDER_UNAVAILABLE: {
+        "vi": "Chưa kết nối được nguồn định danh điện tử.",
+        "en": "No electronic identity source is available.",
+    },
+    ErrorCode.IDENTITY_NOT_FOUND: {
+        "vi": "Nguồn định danh không có thông tin của số điện thoại này.",
+        "en": "The identity source has no record for this phone number.",
+    },
+    ErrorCode.DRAFT_NOT_FOUND: {
+        "vi": "Không tìm thấy bản nháp.",
+        "en": "The draft was not found.",
+    },
+    ErrorCode.DRAFT_CHANGED: {
+        "vi": "Bản nháp đã được thay đổi trên thiết bị khác (phiên bản hiện tại {version}). Vui lòng tải lại.",
+        "en": "The draft was changed on another device (current version {version}). Please reload it.",
+    },
+    ErrorCode.DRAFT_EXPIRED: {
+        "vi": "Bản nháp đã hết hạn.",
+        "en": "The draft has expired.",
+    },
+    ErrorCode.TOO_MANY_DRAFTS: {
+        "vi": "Bạn đã có tối đa {max_drafts} bản nháp. Vui lòng nộp hoặc xóa bớt.",
+        "en": "You already have the maximum of {max_drafts} drafts. Submit or discard some first.",
+    },
+    ErrorCode.INVALID_DOCUMENT_REFERENCES: {
+        "vi": "Danh sách giấy tờ đính kèm không hợp lệ (tối đa {max_documents}).",
+        "en": "The attached document list is not valid (at most {max_documents}).",
+    },
+    ErrorCode.IDENTIFICATION_REQUIRED: {
+        "vi": "Cần mã gửi tới điện thoại của công dân hoặc số căn cước đã kiểm tra trực tiếp (một trong hai).",
+        "en": "Give the code sent to the citizen's phone or the ID card number checked in person (one of them).",
+    },
+    ErrorCode.IDENTITY_MISMATCH: {
+        "vi": "Số căn cước không khớp với số đã xác thực của công dân này.",
+        "en": "The ID card number does not match this citizen's verified number.",
+    },
+    ErrorCode.COUNTER_CENTRE_REQUIRED: {
+        "vi": "Chỉ cán bộ của một trung tâm mới nộp hộ hồ sơ tại quầy.",
+        "en": "Only staff of a centre can file dossiers at its counter.",
+    },
+    ErrorCode.CITIZEN_NOT_FOUND: {
+        "vi": "Không có công dân nào dùng số điện thoại này.",
+        "en": "No citizen uses this phone number.",
+    },
+    ErrorCode.INVALID_DELEGATION: {
+        "vi": "Ủy quyền không hợp lệ: không cho chính mình, ít nhất một việc, ngày kết thúc trong 5 năm tới.",
+        "en": "Invalid delegation: not to oneself, at least one action, an end date within the next 5 years.",
+    },
+    ErrorCode.DELEGATION_STAFF_ONLY: {
+        "vi": "Ủy quyền giám hộ (người chưa thành niên, người được giám hộ) chỉ do cán bộ ghi nhận.",
+        "en": "Guardianship grants (minors, persons under guardianship) are recorded by staff only.",
+    },
+    ErrorCode.DELEGATION_EXISTS: {
+        "vi": "Hai người đã có một ủy quyền đang chờ hoặc đang hiệu lực.",
+        "en": "These two people already have a pending or active grant.",
+    },
+    ErrorCode.TOO_MANY_DELEGATION_REQUESTS: {
+        "vi": "Đã có {max_requests} yêu cầu ủy quyền đang chờ chấp nhận.",
+        "en": "There are already {max_requests} delegation requests waiting for acceptance.",
+    },
+    ErrorCode.DELEGATION_NOT_FOUND: {
+        "vi": "Không tìm thấy ủy quyền.",
+        "en": "The delegation was not found.",
+    },
+    ErrorCode.DELEGATION_NOT_ACTIVE: {
+        "vi": "Ủy quyền chưa được chấp nhận, đã kết thúc hoặc đã hết hạn.",
+        "en": "The delegation is not accepted yet, has ended or has expired.",
+    },
+    ErrorCode.DELEGATION_NOT_COVERED: {
+        "vi": "Ủy quyền không bao gồm việc này hoặc thủ tục này.",
+        "en": "The delegation does not cover this action or this procedure.",
+    },
+    ErrorCode.PROCEDURE_NEEDS_PERSON: {
+        "vi": "Thủ tục này không thể làm thay: {reason}.",
+        "en": "This procedure cannot be done by a delegate: {reason}.",
     },
 }
 

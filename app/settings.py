@@ -128,6 +128,11 @@ class Settings:
     result_signing_key_file: str = ""
     result_signing_cert_file: str = ""
     max_result_bytes: int = 20_971_520
+    # Profiles and drafts (README: forms that fill themselves, drafts).
+    identity_provider: str = ""
+    draft_lifetime_days: int = 30
+    draft_reminder_days: int = 3
+    max_drafts_per_citizen: int = 20
 
     @property
     def is_production(self) -> bool:
@@ -150,6 +155,13 @@ class Settings:
     def base_url(self) -> str:
         """Where clients reach this service (signed links start with it)."""
         return (self.public_base_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def identity_provider_name(self) -> str:
+        """The identity source in use: IDENTITY_PROVIDER, else the fake outside production ("none" for none)."""
+        if self.identity_provider:
+            return self.identity_provider
+        return "none" if self.is_production else "fake"
 
     @property
     def uses_sqlite(self) -> bool:
@@ -189,6 +201,8 @@ class Settings:
                 )
             if not self.public_base_url.startswith("https://"):
                 problems.append("PUBLIC_BASE_URL must be the https:// address clients reach (signed document links)")
+            if self.identity_provider_name == "fake":
+                problems.append("IDENTITY_PROVIDER=fake is for development and tests only")
             for name in ("stripe_secret_key", "stripe_publishable_key", "stripe_webhook_secret"):
                 if not getattr(self, name):
                     problems.append(f"{name.upper()} is required: fees are collected through Stripe")
@@ -204,6 +218,12 @@ class Settings:
             problems.append("DOCUMENT_STORAGE_URL must be empty (local files) or s3://bucket[/prefix]")
         if not 1 <= self.document_checks_in_parallel <= 16:
             problems.append("DOCUMENT_CHECKS_IN_PARALLEL must be 1 to 16 (each check may decode a large image)")
+        if self.identity_provider_name not in ("none", "fake"):
+            problems.append("IDENTITY_PROVIDER must be empty, 'none' or 'fake' (no real integration exists yet)")
+        if not 1 <= self.draft_reminder_days < self.draft_lifetime_days:
+            problems.append("DRAFT_REMINDER_DAYS must be at least 1 and below DRAFT_LIFETIME_DAYS")
+        if not 1 <= self.max_drafts_per_citizen <= 100:
+            problems.append("MAX_DRAFTS_PER_CITIZEN must be 1 to 100")
         for name in RATE_LIMIT_SETTINGS:
             try:
                 parse_many(getattr(self, name))

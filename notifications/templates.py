@@ -112,6 +112,23 @@ TEMPLATES: dict[ReminderKind, Template] = {
         {"vi": "{count} hồ sơ đến hạn trong 1 ngày làm việc", "en": "{count} dossiers due within a working day"},
         {"vi": "{centre}: {codes}", "en": "{centre}: {codes}"},
     ),
+    ReminderKind.DRAFT_EXPIRING: Template(
+        Category.DEADLINES,
+        {"vi": "Bản nháp hồ sơ sắp bị xóa", "en": "Your draft application expires soon"},
+        {
+            "vi": "Bản nháp {procedure} sẽ bị xóa ngày {date}. Hãy hoàn thành và nộp trước ngày đó.",
+            "en": "The draft for {procedure} will be deleted on {date}. Finish and submit it before then.",
+        },
+    ),
+    ReminderKind.DELEGATE_ACTED: Template(
+        Category.DOSSIER_UPDATES,
+        {"vi": "Hồ sơ {code} được nộp thay bạn", "en": "Dossier {code} was filed for you"},
+        {
+            "vi": "Người được bạn ủy quyền đã nộp hồ sơ {code}. Nếu bạn không đồng ý, hãy chấm dứt ủy quyền.",
+            "en": "Your delegate filed dossier {code}. If you did not agree to it, end the delegation.",
+        },
+        deadline_critical=True,  # by SMS to a citizen without the app
+    ),
 }
 
 

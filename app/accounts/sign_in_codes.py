@@ -25,6 +25,7 @@ from app.sms import SmsDeliveryError, SmsSender
 
 CODE_DIGITS = 6
 MAX_INSTALLATION_ID = 512
+SIGN_IN_TEXT = "Ma xac thuc Dich vu cong Quang Ninh: {code}. Het han sau {minutes} phut. Khong chia se ma nay."
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,13 @@ class SignInCodes:
             ),
         )
 
-    async def send(self, raw_phone: str, client_ip: str, installation_id: str | None = None) -> CodeSent:
+    async def send(
+        self, raw_phone: str, client_ip: str, installation_id: str | None = None, text: str = SIGN_IN_TEXT
+    ) -> CodeSent:
         """Send a fresh code to the phone, unless the phone, the client's IP or its app installation asked too
-        often; it replaces any earlier code. Nothing is sent, and nothing counted, when a limit refuses."""
+        often; it replaces any earlier code. Nothing is sent, and nothing counted, when a limit refuses.
+
+        `text` has `{code}` and `{minutes}` placeholders (plain ASCII: one SMS segment)."""
         phone = normalise_phone(raw_phone)
         uses: list[Use] = [(self._per_ip, client_ip)]
         if installation_id is not None:
@@ -72,9 +77,8 @@ class SignInCodes:
         ttl = timedelta(seconds=self._settings.sign_in_code_ttl_seconds)
         row = await SignInCode.create(phone=phone, code_hash=self._digest(phone, code), expires_at=now + ttl)
         minutes = math.ceil(ttl.total_seconds() / 60)
-        text = f"Ma xac thuc Dich vu cong Quang Ninh: {code}. Het han sau {minutes} phut. Khong chia se ma nay."
         try:
-            await self._sms.send(phone, text)
+            await self._sms.send(phone, text.format(code=code, minutes=minutes))
         except SmsDeliveryError:
             await row.delete()
             await self._limiter.release(*uses)
@@ -84,6 +88,12 @@ class SignInCodes:
 
     async def sign_in(self, raw_phone: str, code: str) -> TokenPair:
         """Check the latest code sent to the phone; on success the citizen (created on first sign-in) gets tokens."""
+        citizen = await citizen_with_phone(await self.redeem(raw_phone, code))
+        return await start_session(self._settings, Viewer(ViewerKind.CITIZEN, citizen.id), self._clock())
+
+    async def redeem(self, raw_phone: str, code: str) -> str:
+        """Use up the latest code sent to the phone if `code` is it; the normalised phone. Coded errors (field
+        `code`) for an expired, used, wrong or too often tried code."""
         phone = normalise_phone(raw_phone)
         now = self._clock()
         latest = await SignInCode.filter(phone=phone).order_by("-id").first()
@@ -101,8 +111,7 @@ class SignInCodes:
             raise DomainError(ErrorCode.SIGN_IN_CODE_WRONG, "code")
         if not await SignInCode.filter(id=latest.id, used_at__isnull=True).update(used_at=now):
             raise DomainError(ErrorCode.SIGN_IN_CODE_USED, "code")
-        citizen = await _citizen_with_phone(phone)
-        return await start_session(self._settings, Viewer(ViewerKind.CITIZEN, citizen.id), now)
+        return phone
 
     def _digest(self, phone: str, code: str) -> str:
         key = self._settings.secret_key.encode()
@@ -117,8 +126,8 @@ def _checked_installation_id(installation_id: str) -> str:
     return cleaned
 
 
-async def _citizen_with_phone(phone: str) -> Citizen:
-    """The citizen with this phone, created on first sign-in (safe when two sign-ins race)."""
+async def citizen_with_phone(phone: str) -> Citizen:
+    """The citizen with this (normalised) phone, created on first use (safe when two requests race)."""
     citizen = await Citizen.get_or_none(phone=phone)
     if citizen is not None:
         return citizen

@@ -71,6 +71,15 @@ MAX_LENGTHS: Mapping[str, int] = {
     "RefundFeeInput.reason": FREE_TEXT,
     "AskAssistantInput.question": 500,  # app.assistant.service.MAX_QUESTION
     "AskAssistantInput.conversationId": 32,  # the id the previous answer gave
+    "Query.formPrefill(procedureCode:)": PROCEDURE_CODE,
+    "ProfileAttributeInput.value": 500,
+    "SaveDossierDraftInput.procedureCode": PROCEDURE_CODE,
+    "SaveDossierDraftInput.formFields": 500,  # each answer (and key) of the form
+    "FileDossierAtCounterInput.procedureCode": PROCEDURE_CODE,
+    "FileDossierAtCounterInput.formFields": 500,  # each answer (and key) of the form
+    "DelegationTermsInput.procedureCodes": PROCEDURE_CODE,  # each code
+    "FileDossierForInput.procedureCode": PROCEDURE_CODE,
+    "FileDossierForInput.formFields": 500,  # each answer (and key) of the form
 }
 
 

@@ -176,7 +176,7 @@ def returns_user_errors(
                     metrics.GRAPHQL_ERRORS.labels("user", error.code.value).inc()
                     if error.code in ARGUMENT_CODES:
                         raise bad_input(coded.message, argument=coded.field, reason=error.code.value) from None
-                    check_declared(info, declared, coded)
+                    check_declared(info, declared, coded, set(static_renames.values()))
                     coded_errors.append(coded)
                 return payload(errors=coded_errors)  # type: ignore[call-arg]
 
@@ -204,12 +204,16 @@ def coded_mutation(
     return decorate
 
 
-def check_declared(info: Any, declared: frozenset[ErrorCode] | None, error: UserError) -> None:
-    """Warn (a test failure) when `error` has a code not declared or names a field the client cannot have sent."""
+def check_declared(
+    info: Any, declared: frozenset[ErrorCode] | None, error: UserError, named: set[str] = frozenset()
+) -> None:
+    """Warn (a test failure) when `error` has a code not declared or names a field the client cannot have sent
+    (an input, or a name the mutation declares in its `fields`, e.g. a saved draft's `formFields`)."""
     name = info.field_name  # type: ignore[attr-defined]
     if declared is not None and error.code not in declared:
         warnings.warn(UndeclaredUserError(f"{name} returned {error.code}, not in its declared errors"), stacklevel=2)
-    if error.field is not None and error.field.split(".")[0] not in argument_fields(info):
+    head = error.field.split(".")[0] if error.field is not None else None
+    if head is not None and head not in argument_fields(info) and head not in named:
         warnings.warn(
             UndeclaredUserError(f"{name} answered field {error.field!r}, not one of its inputs"), stacklevel=2
         )

@@ -61,6 +61,8 @@ described_enum(
         ReminderKind.RATING_PROMPT: "Please rate a returned dossier.",
         ReminderKind.RATING_ANSWERED: "The centre answered your rating.",
         ReminderKind.STAFF_DIGEST: "Staff: dossiers of your centre due within a working day.",
+        ReminderKind.DRAFT_EXPIRING: "A dossier draft will be deleted soon unless it is saved or submitted.",
+        ReminderKind.DELEGATE_ACTED: "Someone acted for the citizen under a delegation (e.g. filed a dossier).",
     },
 )
 

@@ -26,11 +26,14 @@ from app.api.argument_limits import ArgumentLengthLimits
 from app.api.assistant import AssistantMutation
 from app.api.catalogue import CatalogueQuery
 from app.api.context import Info
+from app.api.counter import CounterMutation
 from app.api.data_access import DataAccessMutation, DataAccessQuery
+from app.api.delegation import DelegationMutation, DelegationQuery
 from app.api.document_limits import operation_depth_rule
 from app.api.document_lookup import OperationDocuments, ReusingParserCache, ReusingValidationCache
 from app.api.documents import DocumentsMutation, DocumentsQuery
 from app.api.dossiers import DossiersMutation, DossiersQuery, DossiersSubscription
+from app.api.drafts import DraftsMutation, DraftsQuery
 from app.api.errors import ApiErrorCode
 from app.api.event_scope import SharedEventExecutor
 from app.api.extensions import CodedErrors, ConfirmedViewer, FreshLoaders, is_unexpected
@@ -40,6 +43,7 @@ from app.api.notifications import NotificationsMutation, NotificationsQuery, Not
 from app.api.operation_metrics import OperationMetrics
 from app.api.payments import PaymentSimulationMutation, PaymentsMutation, PaymentsQuery
 from app.api.portal_sync import PortalSyncMutation, PortalSyncQuery
+from app.api.profiles import ProfilesMutation, ProfilesQuery
 from app.api.ratings import RatingsMutation, RatingsQuery
 from app.api.results import ResultsMutation, ResultsQuery
 from app.api.scalars import SCALAR_OVERRIDES
@@ -68,6 +72,9 @@ class Query(
     PortalSyncQuery,
     DataAccessQuery,
     ResultsQuery,
+    ProfilesQuery,
+    DraftsQuery,
+    DelegationQuery,
 ):
     @strawberry.field(description="Any object by its global ID (null when unknown or not visible to you).")
     async def node(
@@ -92,6 +99,10 @@ class Mutation(
     PortalSyncMutation,
     DataAccessMutation,
     ResultsMutation,
+    ProfilesMutation,
+    DraftsMutation,
+    CounterMutation,
+    DelegationMutation,
 ):
     pass
 

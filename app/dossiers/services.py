@@ -110,9 +110,16 @@ class DossierService:
         centre_id: int,
         answers: object,
         attachments: list[Attachment] | tuple = (),
+        filed_by: Actor | None = None,
+        note: str = "",
+        also=None,
     ) -> Dossier:
         """File a dossier online with stored documents for its procedure's requirements (every mandatory one);
-        it waits in RECEIVING for intake by the centre."""
+        it waits in RECEIVING for intake by the centre.
+
+        An officer filing at the counter for the citizen is `filed_by` (the timeline's actor, with `note`); `also`
+        awaits `also(dossier, now)` in the same transaction.
+        """
         procedure = await Procedure.get_or_none(code=procedure_code.strip(), withdrawn_at__isnull=True)
         if procedure is None:
             raise DomainError(ErrorCode.PROCEDURE_NOT_FOUND, "procedure_code")
@@ -145,11 +152,13 @@ class DossierService:
                         fee_vnd=procedure.fee_vnd,
                         processing_days=procedure.processing_days,
                         submitted_at=now,
+                        submitted_online=filed_by is None,
                     )
-                    event = await self._record(
-                        dossier.id, None, DossierStatus.RECEIVING, Actor(ActorKind.CITIZEN, citizen_id), "", now
-                    )
+                    actor = filed_by or Actor(ActorKind.CITIZEN, citizen_id)
+                    event = await self._record(dossier.id, None, DossierStatus.RECEIVING, actor, note, now)
                     await attach(dossier.id, accepted, now)
+                    if also is not None:
+                        await also(dossier, now)
                     await self._portal.dossier_changed(dossier.id, event)  # the national portal hears of it
                 break
             except IntegrityError:

@@ -1,0 +1,1 @@
+"""Dossier drafts: form answers kept on the server until submitted, discarded or expired."""

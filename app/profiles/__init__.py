@@ -1,0 +1,1 @@
+"""Citizen identity profiles, form prefill with consent, and external identity sources."""
