@@ -103,7 +103,13 @@ def create_app(
                 middleware=[Middleware(BodySizeLimit, max_bytes=settings.max_result_bytes)],
             ),
             Route("/uploads/{token}", tus_upload, methods=["OPTIONS", "HEAD", "PATCH"]),
-            Route("/files/{key:path}", local_file, methods=["GET", "PUT"]),
+            Route(
+                "/files/{key:path}",
+                local_file,
+                methods=["GET", "PUT"],
+                # a PUT only stages a result PDF for `issueResult`; documents come in through /uploads
+                middleware=[Middleware(BodySizeLimit, max_bytes=settings.max_result_bytes)],
+            ),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),

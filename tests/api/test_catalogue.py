@@ -344,6 +344,7 @@ async def test_procedure_by_code_returns_its_details(gql, catalogue):
     assert found["requiredDocuments"] == [
         "Giấy chứng sinh hoặc văn bản thay thế",
         "Giấy tờ tùy thân của người đi đăng ký",
+        "Tờ khai đăng ký khai sinh",
     ]
     assert (await procedure(gql, " 1.001193 "))["code"] == "1.001193"
 

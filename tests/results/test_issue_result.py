@@ -149,3 +149,16 @@ async def test_a_document_of_another_dossier_is_not_opened(app, gql, cast, issue
     opened = (await gql(OPEN, {"code": other.code, "id": document_id}, token=officer_token))["data"]
     refused = {"link": None, "errors": [{"code": "DOCUMENT_NOT_FOUND", "field": "documentId"}]}
     assert opened["openDossierDocument"] == refused
+
+
+async def test_a_staged_body_over_the_result_size_limit_is_refused_and_nothing_is_stored(
+    app, gql, client, processing, officer_token
+):
+    payload = (await gql(START, {"code": processing.code, "size": 1000}, token=officer_token))["data"]
+    upload = payload["startResultUpload"]["upload"]
+    too_big = b"%PDF-" + b"0" * app.state.services.settings.max_result_bytes
+
+    put = await client.put(upload["url"].removeprefix(app.state.services.settings.base_url), content=too_big)
+
+    assert put.status_code == 413
+    assert await app.state.services.results.storage.size(upload["uploadKey"]) is None
