@@ -138,15 +138,20 @@ async def settle(load: Load, step: str, problems: list[str]) -> None:
     await asyncio.sleep(1.0)
 
 
-async def verify_reminders(cast: Cast, fcm: FakeFcm, problems: list[str]) -> int:
-    """Every reminder due during the drill delivered exactly once and recorded SENT; returns how many were."""
+async def await_due_reminders(cast: Cast, spread_from: float, problems: list[str]) -> None:
+    """Keep the worker running until every reminder is sent or failed, at most 30 s after the last fell due (a
+    drill quicker than the spread must not stop the worker before the reminders are due)."""
     final = (ReminderState.SENT, ReminderState.FAILED)
-    deadline = time.monotonic() + 30
+    deadline = spread_from + REMINDER_SPREAD_SECONDS + 30
     while await Reminder.filter(id__in=cast.due_reminders).exclude(state__in=final).count():
         if time.monotonic() > deadline:
             problems.append("due reminders still unsent 30 s after they fell due")
-            break
+            return
         await asyncio.sleep(0.5)
+
+
+async def verify_reminders(cast: Cast, fcm: FakeFcm, problems: list[str]) -> int:
+    """Every reminder due during the drill delivered exactly once and recorded SENT; returns how many were."""
     counts = fcm.counts
     if missing := [i for i in cast.due_reminders if counts[str(i)] == 0]:
         problems.append(f"{len(missing)} reminders never delivered")
@@ -225,6 +230,7 @@ async def run_fleet(cast: Cast, fcm: FakeFcm, database: str, folder: Path, probl
         began = time.monotonic()
         load.start(READERS, cast.citizen_tokens, cast.staff_token, SUBSCRIPTIONS)
         await spread_due_times(cast.due_reminders)
+        spread_from = time.monotonic()
         try:
             await settle(load, "warm-up", problems)
             await rolling_restart(haproxy, "api1", nodes[0])
@@ -237,7 +243,9 @@ async def run_fleet(cast: Cast, fcm: FakeFcm, database: str, folder: Path, probl
             missed = await load.stop(drain_seconds=10.0)
         if missed:
             problems.append(f"subscriptions missed bookings made while they were connected, untold: {missed}")
-        return load, time.monotonic() - began
+        seconds = time.monotonic() - began
+        await await_due_reminders(cast, spread_from, problems)
+        return load, seconds
 
 
 def centre_global_id(base: str, code: str) -> str:
