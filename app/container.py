@@ -139,6 +139,7 @@ def build_services(
     push = push or build_push_sender(settings.firebase_credentials, settings.fcm_api_base)
     storage = build_storage(settings)
     sign_in_codes = SignInCodes(settings, sms, rate_limiter, clock)
+    uploads = build_upload_service(settings, storage, clock)
     return Services(
         settings=settings,
         clock=clock,
@@ -170,13 +171,13 @@ def build_services(
         persisted_queries=build_query_store(settings.redis_url),
         results=ResultService(settings, storage, clock, settings.base_url, PROJECT_ROOT / "var"),
         storage=storage,
-        uploads=build_upload_service(settings, storage, clock),
+        uploads=uploads,
         documents=DocumentService(storage, clock),
         identity_provider=build_identity_provider(settings.identity_provider_name),
         prefill=default_prefill(),
         drafts=DraftService(dossiers, draft_rules(settings), clock),
-        counter=CounterDesk(dossiers, sign_in_codes, clock),
-        delegation=Delegation(dossiers, clock),
+        counter=CounterDesk(dossiers, sign_in_codes, uploads, clock),
+        delegation=Delegation(dossiers, storage, clock),
     )
 
 

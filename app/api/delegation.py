@@ -8,11 +8,12 @@ from typing import Annotated
 
 import strawberry
 from strawberry import relay
-from strawberry.scalars import JSON
 from tortoise.expressions import Q
 
 from app.api.arguments import Input, local_if_naive
 from app.api.context import Info
+from app.api.documents import attachments_of
+from app.api.dossier_inputs import ATTACHMENT_FIELDS, DossierFilingInput
 from app.api.dossier_types import Dossier
 from app.api.enums import described_enum
 from app.api.errors import UserError, coded_mutation
@@ -144,12 +145,12 @@ class DelegationIdInput:
     id: relay.GlobalID = strawberry.field(description="The grant.")
 
 
-@strawberry.input(description="File a dossier for the person you represent; it is theirs.")
-class FileDossierForInput:
+@strawberry.input(
+    description="File a dossier for the person you represent; it is theirs. Documents come from their store or yours "
+    "(yours are copied into theirs)."
+)
+class FileDossierForInput(DossierFilingInput):
     represented_id: relay.GlobalID = strawberry.field(description="The person represented (a Citizen ID).")
-    procedure_code: str = strawberry.field(description="National code of the procedure.")
-    centre_id: relay.GlobalID = strawberry.field(description="Centre to file at.")
-    form_fields: JSON = strawberry.field(description="Answers keyed by `Procedure.formFields[].key`.")
 
 
 @strawberry.type(description="Result of a delegation mutation.")
@@ -282,7 +283,8 @@ class DelegationMutation:
     @coded_mutation(
         FileDossierForPayload,
         description="File a dossier for the person you represent: it is theirs, the timeline names you, they are "
-        "notified.",
+        "notified. Documents come from their store or yours (yours are copied into theirs, as `FROM_DELEGATE`); "
+        "document errors come one per requirement, with `field` `attachments.<requirementKey>`.",
         errors=[
             ErrorCode.DELEGATION_NOT_FOUND,
             ErrorCode.DELEGATION_NOT_ACTIVE,
@@ -298,6 +300,7 @@ class DelegationMutation:
             ErrorCode.DOCUMENT_NOT_ACCEPTED,
             ErrorCode.UNKNOWN_REQUIREMENT,
         ],
+        fields=ATTACHMENT_FIELDS,
     )
     async def file_dossier_for(self, info: Info, input: Input[FileDossierForInput]) -> FileDossierForPayload:
         viewer = require_citizen(info)
@@ -307,5 +310,6 @@ class DelegationMutation:
             input.procedure_code,
             database_id(input.centre_id, "Centre"),
             input.form_fields,
+            attachments_of(input.attachments),
         )
         return FileDossierForPayload(dossier=Dossier.from_model(dossier))

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import strawberry
 from strawberry import relay
+from strawberry.scalars import JSON
 
 from app.api.arguments import Input
 from app.api.context import Info
@@ -43,6 +44,8 @@ described_enum(
     {
         DocumentSource.UPLOADED: "The citizen uploaded it.",
         DocumentSource.ISSUED_RESULT: "A centre issued it as a dossier's result.",
+        DocumentSource.AT_COUNTER: "An officer scanned it for you at a centre's counter.",
+        DocumentSource.FROM_DELEGATE: "A copy of a document your delegate attached to a dossier they filed for you.",
     },
 )
 described_enum(
@@ -124,6 +127,13 @@ class Document(relay.Node):
     @strawberry.field(description="How it entered the store.")
     def source(self) -> DocumentSource:
         return self.model.source
+
+    @strawberry.field(
+        description="Form answers it vouches for, keyed by `Procedure.formFields[].key` (results a centre issued: "
+        "the answers of their dossier); `formPrefill` suggests them as STORED_DOCUMENT. Empty for uploads."
+    )
+    def known_fields(self) -> JSON:
+        return self.model.known_fields
 
     @strawberry.field(description="When it was stored.")
     def created_at(self) -> datetime:
@@ -299,20 +309,41 @@ class DocumentsQuery:
         return DocumentUsage(used_bytes=await usage(viewer.id), quota_bytes=quota)
 
 
+START_UPLOAD_ERRORS = [
+    ErrorCode.UNSUPPORTED_FILE_TYPE,
+    ErrorCode.FILE_TOO_LARGE,
+    ErrorCode.FILE_HASH_MISMATCH,
+    ErrorCode.INVALID_FILE_NAME,
+    ErrorCode.UNKNOWN_REQUIREMENT,
+    ErrorCode.QUOTA_EXCEEDED,
+    ErrorCode.TOO_MANY_UPLOADS,
+]
+FINISH_UPLOAD_ERRORS = [
+    ErrorCode.UPLOAD_NOT_FOUND,
+    ErrorCode.UPLOAD_INCOMPLETE,
+    ErrorCode.FILE_HASH_MISMATCH,
+    ErrorCode.UNSUPPORTED_FILE_TYPE,
+    ErrorCode.IMAGE_TOO_LARGE,
+    ErrorCode.IMAGE_UNREADABLE,
+    ErrorCode.PDF_ENCRYPTED,
+    ErrorCode.PDF_UNREADABLE,
+    ErrorCode.FILE_INFECTED,
+    ErrorCode.QUOTA_EXCEEDED,
+]
+
+
+def upload_ticket(info: Info, upload: models.Upload) -> UploadTicket:
+    """Where to send a just-announced upload's bytes."""
+    url = info.context.services.uploads.upload_url(upload)
+    return UploadTicket(id=upload.token, url=url, expires_at=upload.expires_at, offset=0)
+
+
 @strawberry.type
 class DocumentsMutation:
     @coded_mutation(
         StartUploadPayload,
         description="Announce a file; send its bytes to the returned signed tus URL, then call `finishUpload`.",
-        errors=[
-            ErrorCode.UNSUPPORTED_FILE_TYPE,
-            ErrorCode.FILE_TOO_LARGE,
-            ErrorCode.FILE_HASH_MISMATCH,
-            ErrorCode.INVALID_FILE_NAME,
-            ErrorCode.UNKNOWN_REQUIREMENT,
-            ErrorCode.QUOTA_EXCEEDED,
-            ErrorCode.TOO_MANY_UPLOADS,
-        ],
+        errors=START_UPLOAD_ERRORS,
     )
     async def start_upload(self, info: Info, input: Input[StartUploadInput]) -> StartUploadPayload:
         viewer = require_citizen(info)
@@ -320,26 +351,14 @@ class DocumentsMutation:
         upload = await uploads.start(
             viewer.id, input.content_type, input.byte_size, input.sha256, input.file_name, input.kind
         )
-        ticket = UploadTicket(id=upload.token, url=uploads.upload_url(upload), expires_at=upload.expires_at, offset=0)
-        return StartUploadPayload(upload=ticket)
+        return StartUploadPayload(upload=upload_ticket(info, upload))
 
     @coded_mutation(
         DocumentPayload,
         description="Check a fully sent upload (real type, size, SHA-256, images decoded and re-encoded, PDFs "
         "opened, virus scan when configured) and keep it in the document store; on any error nothing is kept "
         "and the upload must start again.",
-        errors=[
-            ErrorCode.UPLOAD_NOT_FOUND,
-            ErrorCode.UPLOAD_INCOMPLETE,
-            ErrorCode.FILE_HASH_MISMATCH,
-            ErrorCode.UNSUPPORTED_FILE_TYPE,
-            ErrorCode.IMAGE_TOO_LARGE,
-            ErrorCode.IMAGE_UNREADABLE,
-            ErrorCode.PDF_ENCRYPTED,
-            ErrorCode.PDF_UNREADABLE,
-            ErrorCode.FILE_INFECTED,
-            ErrorCode.QUOTA_EXCEEDED,
-        ],
+        errors=FINISH_UPLOAD_ERRORS,
     )
     async def finish_upload(self, info: Info, input: Input[FinishUploadInput]) -> DocumentPayload:
         viewer = require_citizen(info)

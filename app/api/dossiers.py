@@ -9,7 +9,6 @@ from typing import Annotated
 
 import strawberry
 from strawberry import relay
-from strawberry.scalars import JSON
 from tortoise.expressions import Case, Q, When
 
 from app.access_log.models import AccessKind
@@ -19,6 +18,7 @@ from app.api.arguments import Input, local_if_naive
 from app.api.context import Info
 from app.api.documents import DocumentAttachmentInput, attachments_of
 from app.api.dossier_access import dossier_rights, dossier_to_change, visible_dossier
+from app.api.dossier_inputs import ATTACHMENT_FIELDS, DossierFilingInput
 from app.api.dossier_reference import NamesDossier
 from app.api.dossier_types import (
     Apology,
@@ -47,18 +47,9 @@ from app.errors import ErrorCode
 Code = Annotated[str, strawberry.argument(description="Dossier code, with or without dashes.")]
 
 
-ATTACHMENT_FIELDS = {"attachments": "attachments"}  # keep the requirement key after it as the data spells it
-
-
 @strawberry.input(description="File a dossier online.")
-class SubmitDossierInput:
-    procedure_code: str = strawberry.field(description="National code of the procedure.")
-    centre_id: relay.GlobalID = strawberry.field(description="Centre to file at (see `Procedure.borderless`).")
-    form_fields: JSON = strawberry.field(description="Answers keyed by `Procedure.formFields[].key`.")
-    attachments: list[DocumentAttachmentInput] = strawberry.field(
-        default_factory=list,
-        description="Stored documents for `Procedure.documentRequirements` (every mandatory one, at most 30).",
-    )
+class SubmitDossierInput(DossierFilingInput):
+    pass
 
 
 @strawberry.input(description="Withdraw one's own dossier.")

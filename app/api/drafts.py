@@ -14,17 +14,30 @@ from strawberry.scalars import JSON
 from app.api.arguments import Input
 from app.api.catalogue import Centre, Procedure
 from app.api.context import Info
+from app.api.documents import attachments_of
+from app.api.dossier_inputs import ATTACHMENT_FIELDS, DossierFilingInput
 from app.api.dossier_types import Dossier
 from app.api.errors import UserError, coded_mutation, user_error
-from app.api.ids import database_id
+from app.api.ids import database_id, parse_database_id
 from app.api.pagination import After, Connection, First, paginate_queryset
 from app.api.permissions import require_citizen
+from app.documents.attachments import MAX_ATTACHMENTS
 from app.drafts import models
 from app.drafts.services import DraftConflict, DraftContent
-from app.errors import ErrorCode
+from app.errors import DomainError, ErrorCode
 
 P = ParamSpec("P")
 T = TypeVar("T")
+
+
+def _document_id(pk: int) -> relay.GlobalID:
+    return relay.GlobalID("Document", str(pk))
+
+
+@strawberry.type(description="A stored document a draft keeps for one of the procedure's requirements.")
+class DraftAttachment:
+    requirement_key: str = strawberry.field(description="`Procedure.documentRequirements[].key`.")
+    document_id: relay.GlobalID = strawberry.field(description="A document of `myDocuments`.")
 
 
 @strawberry.type(description="A dossier not submitted yet: answers and documents kept on the server.")
@@ -54,9 +67,19 @@ class DossierDraft:
     def form_fields(self) -> JSON:
         return self.model.answers
 
-    @strawberry.field(description="IDs of the stored documents to attach on submission.")
+    @strawberry.field(
+        description="IDs of the stored documents to attach on submission.",
+        deprecation_reason="Use `attachments`, which says the requirement each document is for.",
+    )
     def document_ids(self) -> list[strawberry.ID]:
-        return [strawberry.ID(reference) for reference in self.model.document_ids]
+        return [strawberry.ID(str(_document_id(item["document_id"]))) for item in self.model.attachments]
+
+    @strawberry.field(description="Stored documents to attach on submission, each for one requirement.")
+    def attachments(self) -> list[DraftAttachment]:
+        return [
+            DraftAttachment(requirement_key=item["requirement_key"], document_id=_document_id(item["document_id"]))
+            for item in self.model.attachments
+        ]
 
     @strawberry.field(description="When the draft was started.")
     def created_at(self) -> datetime:
@@ -72,7 +95,7 @@ class DossierDraft:
 
 
 @strawberry.input(description="Start a draft (no `id`) or save the whole state of one (with `id` and `version`).")
-class SaveDossierDraftInput:
+class SaveDossierDraftInput(DossierFilingInput):
     id: relay.GlobalID | None = strawberry.field(default=None, description="The draft to save; null starts one.")
     version: int | None = strawberry.field(
         default=None, description="The version last read, with `id`; a missing or stale one is `DRAFT_CHANGED`."
@@ -81,11 +104,10 @@ class SaveDossierDraftInput:
         default=None, description="National code of the procedure (required to start; a draft keeps its procedure)."
     )
     centre_id: relay.GlobalID | None = strawberry.field(default=None, description="Centre to file at, if chosen.")
-    form_fields: JSON = strawberry.field(
-        description="Answers so far (blank allowed; the form is checked in full on submission)."
-    )
     document_ids: list[strawberry.ID] = strawberry.field(
-        default_factory=list, description="Stored documents to attach (at most 20)."
+        default_factory=list,
+        description="Stored documents to attach, each uploaded for one of the requirements (its `kind`).",
+        deprecation_reason="Use `attachments`, which names the requirement each document is for.",
     )
 
 
@@ -149,7 +171,23 @@ SAVED_DRAFT_FIELDS = {  # a submitted draft's failures name the fields as `saveD
     "procedure_code": "procedureCode",
     "centre_id": "centreId",
     "form_fields": "formFields",
+    **ATTACHMENT_FIELDS,
 }
+
+
+def _legacy_document_ids(references: list[strawberry.ID]) -> list[int]:
+    """The deprecated `documentIds` as database ids; INVALID_DOCUMENT_REFERENCES for one that is no Document ID."""
+    ids = []
+    for reference in references:
+        try:
+            global_id = relay.GlobalID.from_id(reference)
+        except (ValueError, TypeError):
+            global_id = None
+        pk = parse_database_id(global_id.node_id) if global_id and global_id.type_name == "Document" else None
+        if pk is None:
+            raise DomainError(ErrorCode.INVALID_DOCUMENT_REFERENCES, "document_ids", max_documents=MAX_ATTACHMENTS)
+        ids.append(pk)
+    return ids
 
 
 @strawberry.type
@@ -173,8 +211,10 @@ class DraftsQuery:
 class DraftsMutation:
     @coded_mutation(
         DossierDraftPayload,
-        description="Start a draft or save the whole state of one; the expiry starts again. `DRAFT_CHANGED` comes with "
-        "the server's `current` draft.",
+        description="Start a draft or save the whole state of one; the expiry starts again. Answers may be blank and "
+        "attachments name documents of your own store for the procedure's requirements (their checks and every "
+        "mandatory requirement wait for the submission); errors about them come one per requirement, with `field` "
+        "`attachments.<requirementKey>`. `DRAFT_CHANGED` comes with the server's `current` draft.",
         errors=[
             ErrorCode.PROCEDURE_NOT_FOUND,
             ErrorCode.CENTRE_NOT_FOUND,
@@ -184,7 +224,10 @@ class DraftsMutation:
             ErrorCode.DRAFT_NOT_FOUND,
             ErrorCode.DRAFT_EXPIRED,
             ErrorCode.DRAFT_CHANGED,
+            ErrorCode.UNKNOWN_REQUIREMENT,
+            ErrorCode.DOCUMENT_NOT_FOUND,
         ],
+        fields=ATTACHMENT_FIELDS,
     )
     @returns_current_on_conflict(DossierDraftPayload)
     async def save_dossier_draft(self, info: Info, input: Input[SaveDossierDraftInput]) -> DossierDraftPayload:
@@ -192,7 +235,8 @@ class DraftsMutation:
         content = DraftContent(
             centre_id=database_id(input.centre_id, "Centre") if input.centre_id is not None else None,
             answers=input.form_fields,
-            document_ids=[str(reference) for reference in input.document_ids],
+            attachments=attachments_of(input.attachments),
+            legacy_document_ids=_legacy_document_ids(input.document_ids),
         )
         drafts = info.context.services.drafts
         if input.id is None:
@@ -203,8 +247,9 @@ class DraftsMutation:
 
     @coded_mutation(
         SubmitDossierDraftPayload,
-        description="File the draft as a dossier, through the same checks as `submitDossier`; the draft is then gone. "
-        "Errors about the draft's answers name them as `formFields.<key>`. `DRAFT_CHANGED` comes with the "
+        description="File the draft as a dossier with its attachments, through the same checks as `submitDossier`; the "
+        "draft is then gone. Errors about the draft's answers name them as `formFields.<key>`, about its documents "
+        "as `attachments.<requirementKey>`. `DRAFT_CHANGED` comes with the "
         "server's `current` draft.",
         errors=[
             ErrorCode.CENTRE_REQUIRED,

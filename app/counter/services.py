@@ -11,6 +11,9 @@ from app.accounts.phone import normalise_phone
 from app.accounts.sign_in_codes import CodeSent, SignInCodes, citizen_with_phone
 from app.clock import Clock, system_clock
 from app.counter.models import CounterFiling, IdentifiedBy
+from app.documents.attachments import Attachment
+from app.documents.models import Document, Upload
+from app.documents.uploads import UploadService
 from app.dossiers.models import ActorKind, Dossier
 from app.dossiers.services import Actor, DossierService
 from app.errors import DomainError, ErrorCode
@@ -33,25 +36,64 @@ class Identification:
 
 
 @dataclass(frozen=True)
+class Announced:
+    """A file the officer is about to send, as `startUpload` announces one."""
+
+    content_type: str
+    byte_size: int
+    sha256: str
+    file_name: str
+    kind: str = ""
+
+
+@dataclass(frozen=True)
 class CounterApplication:
-    """What the officer files."""
+    """What the officer files: the answers and documents of the citizen's store (scans the officer uploaded for
+    them with `startCounterUpload`, or documents they had)."""
 
     procedure_code: str
     answers: object
+    attachments: tuple[Attachment, ...] = ()
 
 
 class CounterDesk:
     """Assisted filing for the officers of a centre."""
 
-    def __init__(self, dossiers: DossierService, codes: SignInCodes, clock: Clock = system_clock) -> None:
+    def __init__(
+        self, dossiers: DossierService, codes: SignInCodes, uploads: UploadService, clock: Clock = system_clock
+    ) -> None:
         self._dossiers = dossiers
         self._codes = codes
+        self._uploads = uploads
         self._clock = clock
 
     async def send_code(self, officer_id: int, raw_phone: str) -> CodeSent:
         """Text the citizen a code to read out; the per-address limit counts per officer (a busy counter shares
         one address), the per-phone limits as for sign-in."""
         return await self._codes.send(raw_phone, f"staff:{officer_id}", text=COUNTER_TEXT)
+
+    async def start_upload(self, officer: StaffMember, raw_phone: str, upload: Announced) -> Upload:
+        """An officer of a centre scans a paper for the citizen with this phone (their account is created if they
+        have none): the document lands in the citizen's store, as AT_COUNTER, for the officer to attach."""
+        if officer.centre_id is None:  # type: ignore[attr-defined]
+            raise DomainError(ErrorCode.COUNTER_CENTRE_REQUIRED, None)
+        citizen = await citizen_with_phone(normalise_phone(raw_phone))
+        return await self._uploads.start(
+            citizen.id,
+            upload.content_type,
+            upload.byte_size,
+            upload.sha256,
+            upload.file_name,
+            upload.kind,
+            started_by=officer.id,
+        )
+
+    async def finish_upload(self, officer_id: int, token: str) -> Document:
+        """Check and keep a scan the officer sent (only the officer who started it finishes it)."""
+        upload = await Upload.get_or_none(token=token, started_by_id=officer_id)
+        if upload is None:
+            raise DomainError(ErrorCode.UPLOAD_NOT_FOUND, "upload_id")
+        return await self._uploads.finish(upload.owner_id, token, started_by=officer_id)  # type: ignore[attr-defined]
 
     async def file(
         self,
@@ -98,6 +140,7 @@ class CounterDesk:
             application.procedure_code,
             centre.id,
             application.answers,
+            application.attachments,
             filed_by=Actor(ActorKind.STAFF, officer.id),
             note=f"Cán bộ {name} nộp hộ tại quầy {centre.name_vi}.",
             also=record,

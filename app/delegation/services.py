@@ -19,6 +19,9 @@ from app.catalogue.models import Procedure
 from app.clock import Clock, system_clock
 from app.delegation.in_person import IN_PERSON_ONLY
 from app.delegation.models import DelegatedAction, Grant, GrantAction, GrantKind, GrantState
+from app.documents.attachments import Attachment
+from app.documents.sharing import LentDocuments
+from app.documents.storage.base import DocumentStorage
 from app.dossiers.models import ActorKind, Dossier
 from app.dossiers.services import Actor, DossierService
 from app.errors import DomainError, ErrorCode
@@ -43,8 +46,9 @@ class GrantTerms:
 class Delegation:
     """Grants and acting under them."""
 
-    def __init__(self, dossiers: DossierService, clock: Clock = system_clock) -> None:
+    def __init__(self, dossiers: DossierService, storage: DocumentStorage, clock: Clock = system_clock) -> None:
         self._dossiers = dossiers
+        self._storage = storage
         self._clock = clock
 
     async def request(self, grantor_id: int, delegate_phone: str, terms: GrantTerms) -> Grant:
@@ -101,9 +105,16 @@ class Delegation:
         return covering[0]
 
     async def file_for(
-        self, delegate_id: int, represented_id: int, procedure_code: str, centre_id: int, answers: object
+        self,
+        delegate_id: int,
+        represented_id: int,
+        procedure_code: str,
+        centre_id: int,
+        answers: object,
+        attachments: list[Attachment] | tuple = (),
     ) -> Dossier:
-        """File a dossier that belongs to the person represented; the timeline's actor is the delegate."""
+        """File a dossier that belongs to the person represented; the timeline's actor is the delegate. Documents
+        come from the represented person's store or the delegate's (copied into the represented person's store)."""
         procedure = await Procedure.get_or_none(code=procedure_code.strip())
         if procedure is None:
             raise DomainError(ErrorCode.PROCEDURE_NOT_FOUND, "procedure_code")
@@ -118,9 +129,11 @@ class Delegation:
             procedure.code,
             centre_id,
             answers,
+            attachments,
             filed_by=Actor(ActorKind.CITIZEN, delegate_id),
             note=f"Nộp thay bởi người được ủy quyền {delegate.full_name or delegate.phone}.",
             also=log,
+            lent=LentDocuments(delegate_id, self._storage),
         )
 
     async def dossiers_for(self, delegate_id: int, represented_id: int) -> list[Dossier]:

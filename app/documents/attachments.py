@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -38,13 +38,14 @@ def _fits(requirement: DocumentRequirement, document: Document) -> DomainError |
 
 
 async def checked_attachments(
-    citizen_id: int,
+    owner_ids: Collection[int],
     requirements: list[DocumentRequirement],
     attachments: Iterable[Attachment],
     needed: Iterable[DocumentRequirement],
 ) -> list[tuple[DocumentRequirement, Document]]:
-    """The attachments as (requirement, document) once every one fits and every `needed` requirement is met;
-    otherwise DomainErrors with one error per problem (field `attachments.<requirement key>`)."""
+    """The attachments as (requirement, document) once every one fits and every `needed` requirement is met, each
+    document from the store of one of `owner_ids`; otherwise DomainErrors with one error per problem (field
+    `attachments.<requirement key>`)."""
     attachments = list(dict.fromkeys(attachments))
     if len(attachments) > MAX_ATTACHMENTS:
         raise DomainError(ErrorCode.TOO_MANY_IDS, "attachments", limit=MAX_ATTACHMENTS)
@@ -52,7 +53,7 @@ async def checked_attachments(
     documents = {
         document.id: document
         for document in await Document.filter(
-            owner_id=citizen_id, id__in=[attachment.document_id for attachment in attachments]
+            owner_id__in=list(owner_ids), id__in=[attachment.document_id for attachment in attachments]
         )
     }
     errors: list[DomainError] = []

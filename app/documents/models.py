@@ -22,6 +22,8 @@ class DocumentSource(StrEnum):
 
     UPLOADED = "uploaded"
     ISSUED_RESULT = "issued_result"
+    FROM_DELEGATE = "from_delegate"
+    AT_COUNTER = "at_counter"
 
 
 class ReviewStatus(StrEnum):
@@ -53,6 +55,11 @@ class Document(Model):
     rejection_code = fields.CharField(max_length=40, null=True, description="Error code when the checks refused it")
     rejection_reason = fields.TextField(default="")
     source = fields.CharEnumField(DocumentSource, max_length=16, default=DocumentSource.UPLOADED)
+    known_fields = fields.JSONField(
+        default=dict,
+        db_default={},  # documents stored before this column existed vouch for nothing
+        description="Form answers the document vouches for, keyed by form field (issued results)",
+    )
     created_at = fields.DatetimeField()
     checked_at = fields.DatetimeField(null=True, description="When the checks (and the virus scan) finished")
 
@@ -72,6 +79,13 @@ class Upload(Model):
     byte_size = fields.BigIntField(description="The size the client announced")
     sha256 = fields.CharField(max_length=64, description="The hex SHA-256 the client announced")
     kind = fields.CharField(max_length=64, default="")
+    started_by = fields.ForeignKeyField(
+        "models.StaffMember",
+        related_name="counter_uploads",
+        null=True,
+        on_delete=fields.SET_NULL,
+        description="The officer who scans it at the counter for the citizen, if not the citizen",
+    )
     received_bytes = fields.BigIntField(default=0, description="Offset reached so far (tus Upload-Offset)")
     expires_at = fields.DatetimeField(db_index=True)
     created_at = fields.DatetimeField()

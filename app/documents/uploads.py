@@ -97,9 +97,17 @@ class UploadService:
         return self.staging_dir / f"{upload.token}.part"
 
     async def start(
-        self, citizen_id: int, content_type: str, byte_size: int, sha256: str, file_name: str, kind: str = ""
+        self,
+        citizen_id: int,
+        content_type: str,
+        byte_size: int,
+        sha256: str,
+        file_name: str,
+        kind: str = "",
+        started_by: int | None = None,
     ) -> Upload:
-        """Announce a file; returns the upload to send its bytes to (see `upload_url`)."""
+        """Announce a file for the citizen's store; returns the upload to send its bytes to (see `upload_url`).
+        An officer scanning it at the counter for them is `started_by`."""
         if content_type not in ACCEPTED_TYPES:
             raise DomainError(ErrorCode.UNSUPPORTED_FILE_TYPE, "content_type")
         if not 1 <= byte_size <= self.limits.max_bytes:
@@ -125,6 +133,7 @@ class UploadService:
             byte_size=byte_size,
             sha256=sha256,
             kind=kind,
+            started_by_id=started_by,
             expires_at=now + self.limits.ttl,
             created_at=now,
         )
@@ -176,11 +185,12 @@ class UploadService:
                 await Upload.filter(id=upload.id, received_bytes=offset).update(received_bytes=written)
         return written
 
-    async def finish(self, citizen_id: int, token: str) -> Document:
-        """Check the complete upload and keep it as a document; on any failure nothing is stored."""
+    async def finish(self, citizen_id: int, token: str, started_by: int | None = None) -> Document:
+        """Check the complete upload and keep it as a document of the citizen's store (for an upload an officer
+        started, give `started_by`: only they finish it); on any failure nothing is stored."""
         now = self._clock()
         upload = await Upload.get_or_none(
-            token=token, owner_id=citizen_id, document_id__isnull=True, expires_at__gt=now
+            token=token, owner_id=citizen_id, started_by_id=started_by, document_id__isnull=True, expires_at__gt=now
         )
         if upload is None:
             raise DomainError(ErrorCode.UPLOAD_NOT_FOUND, "upload_id")
@@ -237,7 +247,7 @@ class UploadService:
                     reading_key=keys.get("reading"),
                     preview_key=keys.get("preview"),
                     status=DocumentStatus.CLEAN if scanned else DocumentStatus.QUARANTINED,
-                    source=DocumentSource.UPLOADED,
+                    source=DocumentSource.UPLOADED if upload.started_by_id is None else DocumentSource.AT_COUNTER,  # type: ignore[attr-defined]
                     created_at=now,
                     checked_at=now if scanned else None,
                 )

@@ -20,6 +20,7 @@ from app.catalogue.forms import FormField, validate_form
 from app.catalogue.models import Centre, Procedure
 from app.clock import Clock, system_clock
 from app.documents.attachments import Attachment, attach, checked_attachments
+from app.documents.sharing import LentDocuments
 from app.dossiers import reminders
 from app.dossiers.codes import new_dossier_code, new_tracking_secret, normalise_dossier_code
 from app.dossiers.deadlines import is_overdue
@@ -113,12 +114,14 @@ class DossierService:
         filed_by: Actor | None = None,
         note: str = "",
         also=None,
+        lent: LentDocuments | None = None,
     ) -> Dossier:
         """File a dossier online with stored documents for its procedure's requirements (every mandatory one);
         it waits in RECEIVING for intake by the centre.
 
         An officer filing at the counter for the citizen is `filed_by` (the timeline's actor, with `note`); `also`
-        awaits `also(dossier, now)` in the same transaction.
+        awaits `also(dossier, now)` in the same transaction. Documents may also come from the store `lent` names
+        (a delegate's): they are copied into the citizen's store once every check passes.
         """
         procedure = await Procedure.get_or_none(code=procedure_code.strip(), withdrawn_at__isnull=True)
         if procedure is None:
@@ -135,8 +138,11 @@ class DossierService:
         form = validate_form([FormField.from_json(f) for f in procedure.form_fields], answers)
         requirements = requirements_of(procedure)
         mandatory = [requirement for requirement in requirements if requirement.mandatory]
-        accepted = await checked_attachments(citizen_id, requirements, attachments, mandatory)
+        owners = (citizen_id,) if lent is None else (citizen_id, lent.helper_id)
+        accepted = await checked_attachments(owners, requirements, attachments, mandatory)
         now = self._clock()
+        if lent is not None:
+            accepted = await lent.adopted(citizen_id, accepted, now)
         for _ in range(CODE_ATTEMPTS):
             try:
                 async with in_transaction():
@@ -239,7 +245,7 @@ class DossierService:
         cleaned = _checked_items(documents, "documents") if documents or not attachments else []
         requirements = requirements_of(await Procedure.get(id=dossier.procedure_id))  # type: ignore[attr-defined]
         wanted = [requirement for requirement in requirements if requirement.key in request.requirement_keys]
-        accepted = await checked_attachments(citizen_id, requirements, attachments, wanted)
+        accepted = await checked_attachments((citizen_id,), requirements, attachments, wanted)
 
         async def close_request(now: datetime) -> None:
             await SupplementRequest.filter(id=request.id).update(

@@ -1,12 +1,9 @@
-"""What a draft may hold: partial answers to the procedure's form and references to stored documents."""
+"""What a draft may hold as answers: partial answers to the procedure's form."""
 
 from __future__ import annotations
 
 from app.catalogue.forms import MAX_TEXT, FormField
 from app.errors import DomainError, ErrorCode
-
-MAX_DOCUMENTS = 20
-MAX_DOCUMENT_REFERENCE = 100
 
 
 def checked_answers(fields: list[FormField], answers: object) -> dict[str, str]:
@@ -22,15 +19,3 @@ def checked_answers(fields: list[FormField], answers: object) -> dict[str, str]:
         if value and value.strip():
             kept[key] = value
     return kept
-
-
-def checked_document_references(references: list[str]) -> list[str]:
-    """At most 20 distinct, non-blank references (the document store's IDs), kept as given."""
-    cleaned = [reference.strip() for reference in references]
-    if (
-        len(cleaned) > MAX_DOCUMENTS
-        or len(set(cleaned)) != len(cleaned)
-        or any(not reference or len(reference) > MAX_DOCUMENT_REFERENCE for reference in cleaned)
-    ):
-        raise DomainError(ErrorCode.INVALID_DOCUMENT_REFERENCES, "document_ids", max_documents=MAX_DOCUMENTS)
-    return cleaned

@@ -12,7 +12,11 @@ class DossierDraft(Model):
     procedure = fields.ForeignKeyField("models.Procedure", related_name="drafts", on_delete=fields.CASCADE)
     centre = fields.ForeignKeyField("models.Centre", related_name="drafts", null=True, on_delete=fields.SET_NULL)
     answers = fields.JSONField(default=dict, description="Answers so far, keyed by form field")
-    document_ids = fields.JSONField(default=list, description="References to stored documents to attach")
+    attachments = fields.JSONField(
+        default=list,
+        db_default=[],  # filled from the former document_ids by migration 0019
+        description="Stored documents to attach, as requirement_key and document_id pairs",
+    )
     version = fields.IntField(default=1, description="Incremented by every save (optimistic locking)")
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()

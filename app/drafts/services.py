@@ -4,7 +4,7 @@ submitted through the dossier service like `submitDossier`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
@@ -13,12 +13,14 @@ from app.accounts.models import Citizen
 from app.catalogue.forms import FormField
 from app.catalogue.models import Centre, Procedure
 from app.clock import Clock, system_clock
+from app.documents.attachments import Attachment
 from app.dossiers.models import Dossier
 from app.dossiers.services import DossierService
 from app.drafts import reminders
-from app.drafts.answers import checked_answers, checked_document_references
+from app.drafts.answers import checked_answers
+from app.drafts.documents import checked_draft_attachments, draft_attachments
 from app.drafts.models import DossierDraft
-from app.errors import DomainError, ErrorCode
+from app.errors import DomainError, DomainErrors, ErrorCode
 
 
 class DraftConflict(DomainError):
@@ -44,7 +46,8 @@ class DraftContent:
 
     centre_id: int | None
     answers: object
-    document_ids: list[str]
+    attachments: list[Attachment] = field(default_factory=list)
+    legacy_document_ids: list[int] = field(default_factory=list)
 
 
 class DraftService:
@@ -64,7 +67,7 @@ class DraftService:
         procedure = await Procedure.get_or_none(code=procedure_code.strip())
         if procedure is None:
             raise DomainError(ErrorCode.PROCEDURE_NOT_FOUND, "procedure_code")
-        values = await self._checked(procedure, content)
+        values = await self._checked(citizen_id, procedure, content)
         now = self._clock()
         async with in_transaction():
             await Citizen.select_for_update().filter(id=citizen_id).first()  # one new draft of a citizen at a time
@@ -80,7 +83,8 @@ class DraftService:
     async def save(self, citizen_id: int, draft_id: int, version: int, content: DraftContent) -> DossierDraft:
         """Replace the draft's content if it is still at `version`; the expiry starts again."""
         draft = await self._own(citizen_id, draft_id)
-        values = await self._checked(await Procedure.get(id=draft.procedure_id), content)  # type: ignore[attr-defined]
+        procedure = await Procedure.get(id=draft.procedure_id)  # type: ignore[attr-defined]
+        values = await self._checked(citizen_id, procedure, content)
         now = self._clock()
         changes = {**values, **self._times(now), "version": version + 1}
         async with in_transaction():
@@ -103,9 +107,14 @@ class DraftService:
             raise await self._refusal(citizen_id, draft_id)
         procedure = await Procedure.get(id=draft.procedure_id)  # type: ignore[attr-defined]
         try:
-            # Issue 15 (document store): pass `draft.document_ids` with the submission here once it takes documents.
-            dossier = await self._dossiers.submit(citizen_id, procedure.code, draft.centre_id, draft.answers)  # type: ignore[attr-defined]
-        except DomainError:
+            dossier = await self._dossiers.submit(
+                citizen_id,
+                procedure.code,
+                draft.centre_id,  # type: ignore[attr-defined]
+                draft.answers,
+                draft_attachments(draft.attachments),
+            )
+        except (DomainError, DomainErrors):
             await DossierDraft.filter(id=draft_id, version=claimed).update(version=version)
             raise
         async with in_transaction():
@@ -141,13 +150,15 @@ class DraftService:
             return error
         return DraftConflict(current)
 
-    async def _checked(self, procedure: Procedure, content: DraftContent) -> dict:
+    async def _checked(self, citizen_id: int, procedure: Procedure, content: DraftContent) -> dict:
         fields = [FormField.from_json(value) for value in procedure.form_fields]
         answers = checked_answers(fields, content.answers)
         if content.centre_id is not None and not await Centre.filter(id=content.centre_id).exists():
             raise DomainError(ErrorCode.CENTRE_NOT_FOUND, "centre_id")
-        documents = checked_document_references(content.document_ids)
-        return {"centre_id": content.centre_id, "answers": answers, "document_ids": documents}
+        attachments = await checked_draft_attachments(
+            citizen_id, procedure, content.attachments, content.legacy_document_ids
+        )
+        return {"centre_id": content.centre_id, "answers": answers, "attachments": attachments}
 
     def _times(self, now: datetime) -> dict:
         return {"updated_at": now, "expires_at": now + self._rules.lifetime}

@@ -1,7 +1,7 @@
 """Suggested answers for a procedure's form, each with its source, for the citizen to confirm or change.
 
-Suggestions come from sources (`PrefillSource`): the profile, the citizen's earlier dossiers, and any source the
-composition root adds (the document store's known fields plug in here, as a source of STORED_DOCUMENT values).
+Suggestions come from sources (`PrefillSource`): the profile, the known fields of the citizen's stored documents
+(STORED_DOCUMENT values), the citizen's earlier dossiers, and any source the composition root adds.
 For each field the best suggestion wins: verified values first, then stored documents, then what the citizen
 entered or signed in with, then earlier dossiers; the most recently confirmed among equals. Nothing reaches staff:
 the answers leave the phone only when the citizen submits. Every prefill that suggests anything is logged.
@@ -17,6 +17,8 @@ from typing import Protocol
 from app.accounts.models import Citizen
 from app.catalogue.forms import FormField
 from app.catalogue.models import Procedure
+from app.documents.known_fields import ONE_DOSSIER_ONLY
+from app.documents.models import Document, DocumentSource, DocumentStatus
 from app.dossiers.models import Dossier
 from app.errors import DomainError, ErrorCode
 from app.profiles.models import AttributeName, AttributeSource, ProfileAttribute, UsePurpose
@@ -29,8 +31,9 @@ ATTRIBUTE_OF_FIELD = {
     "address": AttributeName.PERMANENT_ADDRESS,
 }
 PHONE_FIELD = "contactPhone"
-NOT_CARRIED_OVER = frozenset({"note"})  # free text about one dossier only
+NOT_CARRIED_OVER = ONE_DOSSIER_ONLY
 EARLIER_DOSSIERS_READ = 20
+STORED_DOCUMENTS_READ = 20
 _RANK = {
     AttributeSource.VERIFIED_BY_STAFF: 0,
     AttributeSource.ID_DOCUMENT: 0,
@@ -98,6 +101,26 @@ class EarlierDossiersSource:
         return suggestions
 
 
+class StoredDocumentsSource:
+    """The known fields of the citizen's recent clean issued results (app.documents.known_fields), the newest
+    document first; never verified (staff vouched for them once, for that dossier)."""
+
+    async def suggest(self, citizen_id: int, fields: Sequence[FormField]) -> dict[str, Suggestion]:
+        wanted = {field.key for field in fields} - NOT_CARRIED_OVER
+        documents = (
+            await Document.filter(owner_id=citizen_id, source=DocumentSource.ISSUED_RESULT, status=DocumentStatus.CLEAN)
+            .order_by("-created_at", "-id")
+            .limit(STORED_DOCUMENTS_READ)
+            .values("known_fields", "created_at")
+        )
+        suggestions: dict[str, Suggestion] = {}
+        for document in documents:
+            for key, value in (document["known_fields"] or {}).items():
+                if key in wanted and key not in suggestions and isinstance(value, str) and value:
+                    suggestions[key] = Suggestion(value, AttributeSource.STORED_DOCUMENT, False, document["created_at"])
+        return suggestions
+
+
 @dataclass(frozen=True)
 class PrefilledForm:
     """A procedure's form with the best suggestion (or None) for each field, in the form's order."""
@@ -128,5 +151,5 @@ class FormPrefill:
 
 
 def default_prefill() -> FormPrefill:
-    """The sources this repository has; the composition root may add more (e.g. stored documents)."""
-    return FormPrefill((ProfileSource(), EarlierDossiersSource()))
+    """The sources this repository has; the composition root may add more."""
+    return FormPrefill((ProfileSource(), StoredDocumentsSource(), EarlierDossiersSource()))

@@ -17,6 +17,7 @@ from app.access_log.models import AccessKind
 from app.access_log.services import Accessed, record_accesses
 from app.catalogue.document_requirements import REUSABLE_KINDS
 from app.clock import Clock
+from app.documents.known_fields import vouched_answers
 from app.documents.models import Document, DocumentSource, DocumentStatus
 from app.documents.storage.base import DocumentStorage
 from app.dossiers.models import Dossier, DossierStatus
@@ -145,6 +146,7 @@ class ResultService:
                     original_key=key,
                     status=DocumentStatus.CLEAN,
                     source=DocumentSource.ISSUED_RESULT,
+                    known_fields=vouched_answers(dossier.form_data or {}),
                     created_at=now,
                     checked_at=now,
                 )

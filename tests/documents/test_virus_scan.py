@@ -69,7 +69,7 @@ async def test_without_an_answer_from_the_scanner_a_file_stays_quarantined_until
     assert {waiting.status, held.status} == {DocumentStatus.QUARANTINED} and held.checked_at is None
     requirement = summary_requirement("Giấy tờ")
     with pytest.raises(DomainErrors) as refused:
-        await checked_attachments(cast.citizen.id, [requirement], [Attachment(requirement.key, held.id)], [])
+        await checked_attachments((cast.citizen.id,), [requirement], [Attachment(requirement.key, held.id)], [])
     assert [error.code for error in refused.value.errors] == ["DOCUMENT_NOT_READY"]
 
     back = uploads_scanned_by(settings, clamd.url, tmp_path)
@@ -78,4 +78,4 @@ async def test_without_an_answer_from_the_scanner_a_file_stays_quarantined_until
     assert (infected.status, infected.rejection_code) == (DocumentStatus.REJECTED, "FILE_INFECTED")
     assert clean.status is DocumentStatus.CLEAN
     assert not (tmp_path / "stored" / infected.original_key).exists()
-    assert await checked_attachments(cast.citizen.id, [requirement], [Attachment(requirement.key, held.id)], [])
+    assert await checked_attachments((cast.citizen.id,), [requirement], [Attachment(requirement.key, held.id)], [])
