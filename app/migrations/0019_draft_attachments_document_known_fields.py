@@ -70,6 +70,15 @@ class Migration(migrations.Migration):
         ),
         ops.RunPython(draft_documents_to_attachments, ops.RunPython.noop),
         ops.RemoveField(model_name='DossierDraft', name='document_ids'),
+        # SQLite removes a column by rebuilding the table, without its indexes (verified on the pinned version):
+        # make sure both are there (PostgreSQL kept them).
+        ops.RunSQL(
+            [
+                'CREATE INDEX IF NOT EXISTS "idx_dossier_dra_expires_522492" ON "dossier_draft" ("expires_at")',
+                'CREATE INDEX IF NOT EXISTS "idx_dossier_dra_citizen_f2bb76" ON "dossier_draft" ("citizen_id", "updated_at")',
+            ],
+            ops.RunSQL.noop,
+        ),
         ops.AddField(
             model_name='Upload',
             name='started_by',

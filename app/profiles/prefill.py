@@ -80,25 +80,31 @@ class ProfileSource:
         return suggestions
 
 
+def _newest_answers(
+    rows: list[dict], answers: str, at: str, fields: Sequence[FormField], source: AttributeSource
+) -> dict[str, Suggestion]:
+    """For each field (free text about one dossier left out), the first non-blank answer among `rows`, newest
+    first: `row[answers]` holds answers by field key, `row[at]` when they were given."""
+    wanted = {field.key for field in fields} - NOT_CARRIED_OVER
+    suggestions: dict[str, Suggestion] = {}
+    for row in rows:
+        for key, value in (row[answers] or {}).items():
+            if key in wanted and key not in suggestions and isinstance(value, str) and value:
+                suggestions[key] = Suggestion(value, source, False, row[at])
+    return suggestions
+
+
 class EarlierDossiersSource:
     """The latest answer to the same field in the citizen's recent dossiers."""
 
     async def suggest(self, citizen_id: int, fields: Sequence[FormField]) -> dict[str, Suggestion]:
-        wanted = {field.key for field in fields} - NOT_CARRIED_OVER
         dossiers = (
             await Dossier.filter(citizen_id=citizen_id)
             .order_by("-submitted_at", "-id")
             .limit(EARLIER_DOSSIERS_READ)
             .values("form_data", "submitted_at")
         )
-        suggestions: dict[str, Suggestion] = {}
-        for dossier in dossiers:
-            for key, value in (dossier["form_data"] or {}).items():
-                if key in wanted and key not in suggestions and isinstance(value, str) and value:
-                    suggestions[key] = Suggestion(
-                        value, AttributeSource.EARLIER_DOSSIER, False, dossier["submitted_at"]
-                    )
-        return suggestions
+        return _newest_answers(dossiers, "form_data", "submitted_at", fields, AttributeSource.EARLIER_DOSSIER)
 
 
 class StoredDocumentsSource:
@@ -106,19 +112,13 @@ class StoredDocumentsSource:
     document first; never verified (staff vouched for them once, for that dossier)."""
 
     async def suggest(self, citizen_id: int, fields: Sequence[FormField]) -> dict[str, Suggestion]:
-        wanted = {field.key for field in fields} - NOT_CARRIED_OVER
         documents = (
             await Document.filter(owner_id=citizen_id, source=DocumentSource.ISSUED_RESULT, status=DocumentStatus.CLEAN)
             .order_by("-created_at", "-id")
             .limit(STORED_DOCUMENTS_READ)
             .values("known_fields", "created_at")
         )
-        suggestions: dict[str, Suggestion] = {}
-        for document in documents:
-            for key, value in (document["known_fields"] or {}).items():
-                if key in wanted and key not in suggestions and isinstance(value, str) and value:
-                    suggestions[key] = Suggestion(value, AttributeSource.STORED_DOCUMENT, False, document["created_at"])
-        return suggestions
+        return _newest_answers(documents, "known_fields", "created_at", fields, AttributeSource.STORED_DOCUMENT)
 
 
 @dataclass(frozen=True)

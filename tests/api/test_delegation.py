@@ -29,8 +29,8 @@ TRACK_FOR = "query($id: ID!) { representedDossiers(representedId: $id) { code } 
 MINE = f"query {{ myDelegations {{ totalCount edges {{ node {{ {GRANT} }} }} }} }}"
 ACTIONS = "query { myDelegatedActions { edges { node { action delegateId representedId subject } } } }"
 MY_DOSSIERS = "query { myDossiers { edges { node { code } } } }"
-# No source says which of its documents are mandatory, so none is: a delegate cannot attach the represented
-# person's documents yet (README, Forms that fill themselves: what is not built).
+# No source says which of its documents are mandatory, so none is: filing it needs no documents (a delegate's
+# documents: test_delegation_documents.py).
 MOBILE_BIRTH_REGISTRATION = "1.003583"
 BIRTH = {**APPLICANT, "childName": "Nguyễn Văn An", "childBirthDate": "2026-11-01"}
 
