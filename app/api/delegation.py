@@ -11,6 +11,7 @@ from strawberry import relay
 from strawberry.scalars import JSON
 from tortoise.expressions import Q
 
+from app.api.acting_for import ON_BEHALF_ERRORS
 from app.api.arguments import Input, local_if_naive
 from app.api.context import Info
 from app.api.dossier_types import Dossier
@@ -40,10 +41,10 @@ described_enum(
     "What a delegate may do for the person represented.",
     {
         GrantAction.FILE: "File dossiers (`fileDossierFor`).",
-        GrantAction.TRACK: "Track their dossiers (`representedDossiers`).",
-        GrantAction.PAY: "Pay fees (not offered through the API yet).",
-        GrantAction.BOOK: "Book appointments (not offered through the API yet).",
-        GrantAction.RATE: "Rate dossiers (not offered through the API yet).",
+        GrantAction.TRACK: "Track their dossiers (`representedDossiers`, `dossier(code)`, `node`).",
+        GrantAction.PAY: "Pay fees (`createFeeCheckout`).",
+        GrantAction.BOOK: "Book, move and cancel appointments (`bookAppointment` with `onBehalfOf`).",
+        GrantAction.RATE: "Rate dossiers (`rateDossier`).",
     },
 )
 described_enum(
@@ -284,10 +285,7 @@ class DelegationMutation:
         description="File a dossier for the person you represent: it is theirs, the timeline names you, they are "
         "notified.",
         errors=[
-            ErrorCode.DELEGATION_NOT_FOUND,
-            ErrorCode.DELEGATION_NOT_ACTIVE,
-            ErrorCode.DELEGATION_NOT_COVERED,
-            ErrorCode.PROCEDURE_NEEDS_PERSON,
+            *ON_BEHALF_ERRORS,
             ErrorCode.PROCEDURE_NOT_FOUND,
             ErrorCode.CENTRE_NOT_FOUND,
             ErrorCode.CENTRE_NOT_ELIGIBLE,
