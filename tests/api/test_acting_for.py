@@ -12,7 +12,7 @@ from app.ratings.models import Rating
 from notifications.models import Reminder, ReminderKind
 from payments.models import Payment
 from tests.api.test_appointments import centre_id, working_day_ahead
-from tests.api.test_delegation import ACCEPT, END, RECORD, REQUEST, SON, gid, granted, terms
+from tests.api.test_delegation import ACCEPT, END, RECORD, REQUEST, SON, TRACK_FOR, gid, granted, terms
 from tests.dossier_data import APPLICANT, BORDERLESS_5_DAYS, HA_LONG
 
 COPY_OF_EXTRACT = "2.000635"  # Cấp bản sao trích lục hộ tịch: a notarised authorisation is needed
@@ -148,9 +148,12 @@ async def test_a_tracking_delegate_reads_the_dossier_and_the_read_is_logged(app,
 
     assert read["code"] == dossier.code and read["timeline"] == [{"actor": "CITIZEN", "actedBy": None}]
     log = [e["node"] for e in (await gql(ACCESS_LOG, None, mother))["data"]["myDataAccessLog"]["edges"]]
-    assert log == [
-        {"kind": "VIEWED_DOSSIER", "staffName": SON, "delegateId": await son_id(), "dossierCode": dossier.code}
-    ]
+    viewed = {"kind": "VIEWED_DOSSIER", "staffName": SON, "delegateId": await son_id(), "dossierCode": dossier.code}
+    assert log == [viewed]
+    listed = await gql(TRACK_FOR, {"id": gid("Citizen", cast.citizen.id)}, son)
+    assert listed["data"]["representedDossiers"] == [{"code": dossier.code}]
+    log = [e["node"] for e in (await gql(ACCESS_LOG, None, mother))["data"]["myDataAccessLog"]["edges"]]
+    assert log == [{**viewed, "kind": "LISTED_DOSSIER"}, viewed]
     assert await told("track") == []  # reading is logged, not notified
 
     neighbour = await Citizen.create(phone="+84912000888")
