@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tortoise import Tortoise, connections
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.migrations.api import migrate
 from tortoise.migrations.autodetector import MigrationAutodetector
 from tortoise.migrations.writer import MigrationWriter
@@ -55,10 +56,15 @@ def tortoise_config(settings: Settings) -> dict:
 
 
 async def apply_migrations(settings: Settings) -> None:
-    """Bring the database schema up to the newest committed migration."""
+    """Bring the database schema up to the newest committed migration.
+
+    A data migration's historical model (0013 reads `procedure`) leaves Tortoise's per-table statement cache
+    holding that older column list; it is emptied so that later inserts in this process use the current models.
+    """
     try:
         await migrate(config=tortoise_config(settings))
     finally:
+        EXECUTOR_CACHE.clear()
         await Tortoise.close_connections()
 
 

@@ -119,6 +119,11 @@ class ErrorCode(StrEnum):
     DELEGATION_NOT_ACTIVE = "DELEGATION_NOT_ACTIVE"
     DELEGATION_NOT_COVERED = "DELEGATION_NOT_COVERED"
     PROCEDURE_NEEDS_PERSON = "PROCEDURE_NEEDS_PERSON"
+    DELEGATION_NOT_ACCEPTED = "DELEGATION_NOT_ACCEPTED"
+    DELEGATION_EXPIRED = "DELEGATION_EXPIRED"
+    DELEGATION_ENDED = "DELEGATION_ENDED"
+    DELEGATION_PROCEDURE_NOT_COVERED = "DELEGATION_PROCEDURE_NOT_COVERED"
+    PROCEDURE_NEEDS_NOTARISED_AUTHORISATION = "PROCEDURE_NEEDS_NOTARISED_AUTHORISATION"
 
 
 MESSAGES: dict[ErrorCode, dict[str, str]] = {
@@ -559,12 +564,32 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "en": "The delegation is not accepted yet, has ended or has expired.",
     },
     ErrorCode.DELEGATION_NOT_COVERED: {
-        "vi": "Ủy quyền không bao gồm việc này hoặc thủ tục này.",
-        "en": "The delegation does not cover this action or this procedure.",
+        "vi": "Ủy quyền không bao gồm việc này ({action}).",
+        "en": "The delegation does not cover this action ({action}).",
     },
     ErrorCode.PROCEDURE_NEEDS_PERSON: {
         "vi": "Thủ tục này không thể làm thay: {reason}.",
         "en": "This procedure cannot be done by a delegate: {reason}.",
+    },
+    ErrorCode.DELEGATION_NOT_ACCEPTED: {
+        "vi": "Bạn chưa chấp nhận ủy quyền của người này.",
+        "en": "You have not accepted this person's delegation yet.",
+    },
+    ErrorCode.DELEGATION_EXPIRED: {
+        "vi": "Ủy quyền của người này đã hết hạn.",
+        "en": "This person's delegation has expired.",
+    },
+    ErrorCode.DELEGATION_ENDED: {
+        "vi": "Ủy quyền của người này đã kết thúc.",
+        "en": "This person's delegation has been ended.",
+    },
+    ErrorCode.DELEGATION_PROCEDURE_NOT_COVERED: {
+        "vi": "Ủy quyền không bao gồm thủ tục này.",
+        "en": "The delegation does not cover this procedure.",
+    },
+    ErrorCode.PROCEDURE_NEEDS_NOTARISED_AUTHORISATION: {
+        "vi": "Thủ tục này chỉ làm thay được với ủy quyền do cán bộ ghi nhận: {reason}.",
+        "en": "A delegate may do this procedure only under a grant recorded by staff: {reason}.",
     },
 }
 

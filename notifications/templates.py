@@ -122,10 +122,10 @@ TEMPLATES: dict[ReminderKind, Template] = {
     ),
     ReminderKind.DELEGATE_ACTED: Template(
         Category.DOSSIER_UPDATES,
-        {"vi": "Hồ sơ {code} được nộp thay bạn", "en": "Dossier {code} was filed for you"},
+        {"vi": "Có người làm thay bạn: {reference}", "en": "Someone acted for you: {reference}"},
         {
-            "vi": "Người được bạn ủy quyền đã nộp hồ sơ {code}. Nếu bạn không đồng ý, hãy chấm dứt ủy quyền.",
-            "en": "Your delegate filed dossier {code}. If you did not agree to it, end the delegation.",
+            "vi": "{delegate} đã {what} {reference}. Nếu bạn không đồng ý, hãy chấm dứt ủy quyền.",
+            "en": "{delegate} {what} {reference}. If you did not agree to it, end the delegation.",
         },
         deadline_critical=True,  # by SMS to a citizen without the app
     ),

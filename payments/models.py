@@ -8,6 +8,8 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from app.delegation.fields import delegate_field
+
 
 class PaymentStatus(StrEnum):
     PENDING = "PENDING"
@@ -52,6 +54,7 @@ class Payment(Model):
     refund_requested_vnd = fields.BigIntField(default=0, description="Refunds asked for, settled or not")
     refunded_vnd = fields.BigIntField(default=0, description="Refunds the gateway confirmed")
     disputed_at = fields.DatetimeField(null=True)
+    acted_by = delegate_field("payments_for_others")
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

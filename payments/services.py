@@ -114,8 +114,11 @@ class PaymentService:
 
     # --- checkout -------------------------------------------------------------------------------------------
 
-    async def checkout(self, dossier: Dossier) -> Checkout:
-        """Create or reuse the intent for exactly the fee due; a fee of 0 moves the dossier on without one."""
+    async def checkout(self, dossier: Dossier, acted_by: int | None = None) -> Checkout:
+        """Create or reuse the intent for exactly the fee due; a fee of 0 moves the dossier on without one.
+
+        `acted_by` is the delegate paying for the dossier's owner, recorded on a new payment.
+        """
         if dossier.status is not DossierStatus.PAYMENT_REQUESTED:
             code = ErrorCode.ALREADY_PAID if await self._paid(dossier) else ErrorCode.PAYMENT_NOT_REQUESTED
             raise DomainError(code, "dossier")
@@ -130,7 +133,7 @@ class PaymentService:
         await self._cancel_stale(dossier, fee)
         citizen = await Citizen.get(id=dossier.citizen_id)  # type: ignore[attr-defined]
         customer = await self._customer(citizen)
-        payment, intent = await self._intent_for(dossier, fee, customer)
+        payment, intent = await self._intent_for(dossier, fee, customer, acted_by)
         return Checkout(
             fee=fee,
             payment=payment,
@@ -140,7 +143,9 @@ class PaymentService:
             publishable_key=self.gateway.publishable_key,
         )
 
-    async def _intent_for(self, dossier: Dossier, fee: Fee, customer: str) -> tuple[Payment, Intent]:
+    async def _intent_for(
+        self, dossier: Dossier, fee: Fee, customer: str, acted_by: int | None
+    ) -> tuple[Payment, Intent]:
         current = await Payment.filter(
             dossier_id=dossier.id, status__in=OPEN, fee_version=fee.version, amount_vnd=fee.total_vnd
         ).first()
@@ -169,6 +174,7 @@ class PaymentService:
                     amount_vnd=intent.amount_vnd,
                     currency=intent.currency,
                     fee_version=fee.version,
+                    acted_by_id=acted_by,
                 )
         except IntegrityError:  # a concurrent call with the same key got the same intent and recorded it first
             payment = await Payment.get(gateway_reference=intent.reference)

@@ -1,4 +1,4 @@
-"""One row per staff access to a citizen's dossier or document, never changed once written."""
+"""One row per access by staff, or by a delegate, to a citizen's dossier or document, never changed once written."""
 
 from __future__ import annotations
 
@@ -7,23 +7,35 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from app.delegation.fields import delegate_field
+
 
 class AccessKind(StrEnum):
-    """What the staff member did with the citizen's data."""
+    """What the staff member (or the delegate) did with the citizen's data."""
 
     VIEWED_DOSSIER = "viewed_dossier"
     LISTED_DOSSIER = "listed_dossier"
     CHANGED_DOSSIER = "changed_dossier"
     OPENED_DOCUMENT = "opened_document"
     ISSUED_RESULT = "issued_result"
+    ACTED_FOR = "acted_for"
 
 
 class DataAccess(Model):
-    """A staff member accessed a citizen's dossier or document (the citizen's Data Tracker)."""
+    """A staff member, or a delegate, accessed a citizen's dossier or document (the citizen's Data Tracker)."""
 
     id = fields.BigIntField(primary_key=True)
     citizen = fields.ForeignKeyField("models.Citizen", related_name="data_accesses", on_delete=fields.CASCADE)
-    staff = fields.ForeignKeyField("models.StaffMember", related_name="data_accesses", on_delete=fields.RESTRICT)
+    staff = fields.ForeignKeyField(
+        "models.StaffMember",
+        related_name="data_accesses",
+        null=True,
+        on_delete=fields.RESTRICT,
+        description="The staff member, NULL for a delegate's access",
+    )
+    delegate = delegate_field(
+        "data_accesses_as_delegate", "The delegate acting for the citizen, NULL for a staff access"
+    )
     centre = fields.ForeignKeyField(
         "models.Centre",
         related_name="data_accesses",

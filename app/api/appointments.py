@@ -12,14 +12,14 @@ from tortoise.expressions import Q
 
 from app.accounts.identity import Viewer
 from app.accounts.models import StaffRole
+from app.api.acting_for import ON_BEHALF_ERRORS, Acting, acting_for_person, appointment_acted_on
 from app.api.arguments import Input, local_if_naive
 from app.api.catalogue import Centre, Procedure
 from app.api.context import Info
-from app.api.dossier_access import own_dossier
 from app.api.dossier_reference import DOSSIER_FIELD
 from app.api.enums import described_enum
 from app.api.errors import UserError, coded_mutation, returns_user_errors
-from app.api.ids import database_id, database_ids
+from app.api.ids import citizen_id, database_id, database_ids
 from app.api.pagination import After, Connection, First, paginate_queryset
 from app.api.permissions import require_citizen, require_staff_of
 from app.api.subscriptions import checked_messages
@@ -27,6 +27,9 @@ from app.appointments import models
 from app.appointments.models import AppointmentStatus, BookingUpdateKind
 from app.appointments.schedule import SLOT_LENGTH
 from app.appointments.services import centre_bookings_channel, qr_payload
+from app.delegation.models import GrantAction
+from app.dossiers.codes import normalise_dossier_code
+from app.dossiers.models import Dossier
 from app.errors import DomainError, ErrorCode
 
 described_enum(
@@ -89,6 +92,10 @@ class Appointment(relay.Node):
     @strawberry.field(description="When it was booked.")
     def created_at(self) -> datetime:
         return self.model.created_at
+
+    @strawberry.field(description="The delegate (a Citizen ID) who booked it for the citizen; null when they did.")
+    def acted_by(self) -> relay.GlobalID | None:
+        return citizen_id(self.model.acted_by_id)  # type: ignore[attr-defined]
 
     @strawberry.field(description="The centre's ID (also in `centre`).")
     def centre_id(self) -> relay.GlobalID:
@@ -170,15 +177,22 @@ class BookAppointmentInput:
     centre_id: relay.GlobalID = strawberry.field(description="The centre's ID.")
     procedure_code: str = strawberry.field(description="National code of the procedure.")
     starts_at: datetime = strawberry.field(description="Slot start from `availableSlots` (no offset = local time).")
-    dossier_code: str | None = strawberry.field(default=None, description="One's own dossier to bring (optional).")
+    dossier_code: str | None = strawberry.field(
+        default=None, description="One's own dossier to bring, or the represented person's (optional)."
+    )
+    on_behalf_of: relay.GlobalID | None = strawberry.field(
+        default=None,
+        description="Book for the person you represent with a BOOK grant (their Citizen ID, as in `myDelegations`); "
+        "null books for yourself. The appointment is theirs, records you, and they are told.",
+    )
 
 
-@strawberry.input(description="Cancel one's own appointment.")
+@strawberry.input(description="Cancel one's own appointment, or one of a person one represents with BOOK.")
 class CancelAppointmentInput:
     id: relay.GlobalID = strawberry.field(description="The appointment's ID.")
 
 
-@strawberry.input(description="Move one's own appointment to another slot.")
+@strawberry.input(description="Move one's own appointment (or a represented person's, with BOOK) to another slot.")
 class RescheduleAppointmentInput:
     id: relay.GlobalID = strawberry.field(description="The appointment's ID.")
     starts_at: datetime = strawberry.field(description="The new slot start (no offset = local time).")
@@ -208,12 +222,19 @@ class SetCentreCapacityInput:
     per_slot: int = strawberry.field(description="Places per 30-minute slot, 0 to 100.")
 
 
-async def _own(info: Info, global_id: relay.GlobalID) -> models.Appointment:
-    viewer = require_citizen(info)
-    appointment = await models.Appointment.get_or_none(id=database_id(global_id, "Appointment"), citizen_id=viewer.id)
-    if appointment is None:
-        raise DomainError(ErrorCode.APPOINTMENT_NOT_FOUND, "id")
-    return appointment
+async def _dossier_of(owner_id: int, code: str) -> Dossier:
+    """The dossier `code` of the appointment's citizen; DOSSIER_NOT_FOUND otherwise."""
+    canonical = normalise_dossier_code(code)
+    dossier = await Dossier.get_or_none(code=canonical, citizen_id=owner_id) if canonical else None
+    if dossier is None:
+        raise DomainError(ErrorCode.DOSSIER_NOT_FOUND, "dossier")
+    return dossier
+
+
+async def _record(info: Info, acting: Acting, appointment: models.Appointment, dossier: Dossier | None = None) -> None:
+    await acting.record(
+        info, GrantAction.BOOK, dossier=dossier, subject=f"appointment:{appointment.id}", reference=appointment.ticket
+    )
 
 
 @strawberry.type
@@ -285,8 +306,10 @@ class AppointmentsQuery:
 class AppointmentsMutation:
     @coded_mutation(
         AppointmentPayload,
-        description="Book a slot: one active booking per procedure and day.",
+        description="Book a slot: one active booking per procedure and day. With `onBehalfOf`, a delegate books for "
+        "the person represented.",
         errors=[
+            *ON_BEHALF_ERRORS,
             ErrorCode.DOSSIER_NOT_FOUND,
             ErrorCode.CENTRE_NOT_FOUND,
             ErrorCode.PROCEDURE_NOT_FOUND,
@@ -301,30 +324,36 @@ class AppointmentsMutation:
         fields=DOSSIER_FIELD,
     )
     async def book_appointment(self, info: Info, input: Input[BookAppointmentInput]) -> AppointmentPayload:
-        viewer = require_citizen(info)
-        dossier_id = (await own_dossier(info, input.dossier_code)).id if input.dossier_code else None
+        acting = await acting_for_person(info, input.on_behalf_of, input.procedure_code, GrantAction.BOOK)
+        dossier = await _dossier_of(acting.owner_id, input.dossier_code) if input.dossier_code else None
         appointment = await info.context.services.appointments.book(
-            viewer.id,
+            acting.owner_id,
             database_id(input.centre_id, "Centre"),
             input.procedure_code,
             local_if_naive(input.starts_at),
-            dossier_id,
+            dossier.id if dossier else None,
+            acting.acted_by,
         )
+        await _record(info, acting, appointment, dossier)
         return AppointmentPayload(appointment=Appointment.from_model(appointment))
 
     @coded_mutation(
         AppointmentPayload,
-        description="Cancel one's own appointment; the place is freed.",
-        errors=[ErrorCode.APPOINTMENT_NOT_FOUND, ErrorCode.APPOINTMENT_NOT_ACTIVE],
+        description="Cancel one's own appointment (or, with BOOK, the represented person's); the place is freed.",
+        errors=[ErrorCode.APPOINTMENT_NOT_FOUND, ErrorCode.APPOINTMENT_NOT_ACTIVE, *ON_BEHALF_ERRORS],
     )
     async def cancel_appointment(self, info: Info, input: Input[CancelAppointmentInput]) -> AppointmentPayload:
-        appointment = await info.context.services.appointments.cancel(await _own(info, input.id))
+        appointment, acting = await appointment_acted_on(info, input.id)
+        appointment = await info.context.services.appointments.cancel(appointment)
+        await _record(info, acting, appointment)
         return AppointmentPayload(appointment=Appointment.from_model(appointment))
 
     @coded_mutation(
         AppointmentPayload,
-        description="Move one's own appointment; on failure the old booking stays.",
+        description="Move one's own appointment (or, with BOOK, the represented person's); on failure the old booking "
+        "stays.",
         errors=[
+            *ON_BEHALF_ERRORS,
             ErrorCode.APPOINTMENT_NOT_FOUND,
             ErrorCode.APPOINTMENT_NOT_ACTIVE,
             ErrorCode.CENTRE_NOT_FOUND,
@@ -339,9 +368,9 @@ class AppointmentsMutation:
         ],
     )
     async def reschedule_appointment(self, info: Info, input: Input[RescheduleAppointmentInput]) -> AppointmentPayload:
-        appointment = await info.context.services.appointments.reschedule(
-            await _own(info, input.id), local_if_naive(input.starts_at)
-        )
+        appointment, acting = await appointment_acted_on(info, input.id)
+        appointment = await info.context.services.appointments.reschedule(appointment, local_if_naive(input.starts_at))
+        await _record(info, acting, appointment)
         return AppointmentPayload(appointment=Appointment.from_model(appointment))
 
     @coded_mutation(

@@ -11,6 +11,7 @@ from tortoise.functions import Count
 
 from app.api.context import Info
 from app.api.documents import DocumentRequirement
+from app.api.enums import described_enum
 from app.api.errors import bad_input
 from app.api.ids import database_id, database_ids
 from app.api.pagination import After, Connection, First, build_connection, page_window, paginate_queryset
@@ -18,7 +19,7 @@ from app.catalogue import models
 from app.catalogue.document_requirements import DocumentRequirement as Requirement
 from app.catalogue.document_requirements import requirements_of
 from app.catalogue.forms import FormField
-from app.catalogue.models import CentreKind, ProcedureLevel, localised_name
+from app.catalogue.models import CentreKind, DelegationRule, ProcedureLevel, localised_name
 from app.catalogue.search import (
     MAX_SEARCH_WORDS,
     TooManySearchWords,
@@ -27,6 +28,19 @@ from app.catalogue.search import (
     search_words,
 )
 from app.vietnamese import fold
+
+described_enum(
+    DelegationRule,
+    "ProcedureDelegation",
+    "Whether a procedure may be done through a delegate (`fileDossierFor`, `createFeeCheckout`, "
+    "`bookAppointment` with `onBehalfOf`, `rateDossier`, tracking).",
+    {
+        DelegationRule.ALLOWED: "A delegate whose grant covers it may do it.",
+        DelegationRule.IN_PERSON_ONLY: "The person must come in person: no delegate (refusal PROCEDURE_NEEDS_PERSON).",
+        DelegationRule.NOTARISED_AUTHORISATION_REQUIRED: "Only under a grant recorded by centre staff, who checked "
+        "the notarised authorisation (refusal PROCEDURE_NEEDS_NOTARISED_AUTHORISATION).",
+    },
+)
 
 WEEKDAY_NAMES = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 
@@ -113,8 +127,15 @@ class Procedure(relay.Node):
     processing_days: int | None = strawberry.field(
         description="Statutory processing time in working days; 0 means the same day; null means not known."
     )
+    delegation: DelegationRule = strawberry.field(description="Whether a delegate may do it for someone.")
+    delegation_reason_texts: strawberry.Private[dict[str, str]]
     requirements: strawberry.Private[list[Requirement]]
     form: strawberry.Private[list[FormField]]
+
+    @strawberry.field(description="Why delegation is restricted, in the caller's language; null when ALLOWED.")
+    def delegation_reason(self, info: Info) -> str | None:
+        texts = self.delegation_reason_texts
+        return texts.get(info.context.locale, texts.get("vi")) if texts else None
 
     @strawberry.field(
         description="Names of the documents to bring or upload, in the caller's language.",
@@ -177,6 +198,8 @@ class Procedure(relay.Node):
             borderless=procedure.borderless,
             fee_vnd=procedure.fee_vnd,
             processing_days=procedure.processing_days,
+            delegation=procedure.delegation,
+            delegation_reason_texts=dict(procedure.delegation_reason),
             requirements=requirements_of(procedure),
             form=[FormField.from_json(field) for field in procedure.form_fields],
         )

@@ -15,7 +15,7 @@ from app.api.dossier_access import visible_dossier
 from app.api.dossier_reference import DOSSIER_FIELD
 from app.api.enums import described_enum
 from app.api.errors import UserError, coded_mutation
-from app.api.ids import database_id
+from app.api.ids import citizen_id, database_id
 from app.api.pagination import After, Connection, First, paginate_queryset
 from app.api.permissions import require_citizen, require_staff
 from app.errors import DomainError, ErrorCode
@@ -23,33 +23,44 @@ from app.errors import DomainError, ErrorCode
 described_enum(
     AccessKind,
     "DataAccessKind",
-    "What a staff member did with the citizen's data.",
+    "What a staff member, or a delegate, did with the citizen's data.",
     {
         AccessKind.VIEWED_DOSSIER: "Opened the dossier (its form answers and timeline).",
         AccessKind.LISTED_DOSSIER: "Saw the dossier in a list of the centre's dossiers.",
         AccessKind.CHANGED_DOSSIER: "Worked on the dossier (status, request for documents, apology).",
         AccessKind.OPENED_DOCUMENT: "Opened one of the citizen's documents through a short-lived link.",
         AccessKind.ISSUED_RESULT: "Issued the signed result into the citizen's document store.",
+        AccessKind.ACTED_FOR: "A delegate acted for the citizen: filed, paid, booked or rated.",
     },
 )
 
 
-@strawberry.type(description="One access by staff to the signed-in citizen's data.")
+@strawberry.type(description="One access by staff, or by a delegate, to the signed-in citizen's data.")
 class DataAccessEntry:
     at: datetime = strawberry.field(description="When it happened.")
     kind: AccessKind = strawberry.field(description="What was done.")
-    staff_name: str = strawberry.field(description="The staff member's name (their email when no name is set).")
+    staff_name: str = strawberry.field(
+        description="Who: the staff member's name (their email when no name is set), or for a delegate's access "
+        "the delegate's name (their phone number when no name is set)."
+    )
+    delegate_id: relay.GlobalID | None = strawberry.field(
+        description="The delegate (a Citizen ID) who read or acted for the citizen; null for staff."
+    )
     centre_name: str | None = strawberry.field(description="Their centre; null for provincial administrators.")
     dossier_code: str | None = strawberry.field(description="The dossier concerned, when there is one.")
     document_name: str | None = strawberry.field(description="The document opened or issued, when there is one.")
 
     @classmethod
     def from_model(cls, access: DataAccess) -> DataAccessEntry:
-        """Needs `staff`, `centre`, `dossier` and `document` fetched."""
+        """Needs `staff`, `delegate`, `centre`, `dossier` and `document` fetched."""
+        delegate = access.delegate
         return cls(
             at=access.at,
             kind=access.kind,
-            staff_name=access.staff.full_name or access.staff.email,
+            staff_name=(delegate.full_name or delegate.phone)
+            if delegate
+            else access.staff.full_name or access.staff.email,
+            delegate_id=citizen_id(delegate.id if delegate else None),
             centre_name=access.centre.name_vi if access.centre else None,
             dossier_code=access.dossier.code if access.dossier else None,
             document_name=access.document.file_name if access.document else None,
@@ -59,7 +70,8 @@ class DataAccessEntry:
 @strawberry.type
 class DataAccessQuery:
     @strawberry.field(
-        description="Every access by staff to the signed-in citizen's dossiers and documents, newest first."
+        description="Every access by staff, and every read or action by a delegate, to the signed-in citizen's "
+        "dossiers and documents, newest first."
     )
     async def my_data_access_log(
         self, info: Info, first: First = None, after: After = None
@@ -67,7 +79,7 @@ class DataAccessQuery:
         viewer = require_citizen(info)
         queryset = (
             DataAccess.filter(citizen_id=viewer.id)
-            .select_related("staff", "centre", "dossier", "document")
+            .select_related("staff", "delegate", "centre", "dossier", "document")
             .order_by("-at", "-id")
         )
         return await paginate_queryset(info, queryset, first, after, DataAccessEntry.from_model)

@@ -10,6 +10,7 @@ import strawberry
 from strawberry import relay
 from tortoise.expressions import Q
 
+from app.api.acting_for import ON_BEHALF_ERRORS
 from app.api.arguments import Input, local_if_naive
 from app.api.context import Info
 from app.api.documents import attachments_of
@@ -41,10 +42,10 @@ described_enum(
     "What a delegate may do for the person represented.",
     {
         GrantAction.FILE: "File dossiers (`fileDossierFor`).",
-        GrantAction.TRACK: "Track their dossiers (`representedDossiers`).",
-        GrantAction.PAY: "Pay fees (not offered through the API yet).",
-        GrantAction.BOOK: "Book appointments (not offered through the API yet).",
-        GrantAction.RATE: "Rate dossiers (not offered through the API yet).",
+        GrantAction.TRACK: "Track their dossiers (`representedDossiers`, `dossier(code)`, `node`).",
+        GrantAction.PAY: "Pay fees (`createFeeCheckout`).",
+        GrantAction.BOOK: "Book, move and cancel appointments (`bookAppointment` with `onBehalfOf`).",
+        GrantAction.RATE: "Rate dossiers (`rateDossier`).",
     },
 )
 described_enum(
@@ -286,10 +287,7 @@ class DelegationMutation:
         "notified. Documents come from their store or yours (yours are copied into theirs, as `FROM_DELEGATE`); "
         "document errors come one per requirement, with `field` `attachments.<requirementKey>`.",
         errors=[
-            ErrorCode.DELEGATION_NOT_FOUND,
-            ErrorCode.DELEGATION_NOT_ACTIVE,
-            ErrorCode.DELEGATION_NOT_COVERED,
-            ErrorCode.PROCEDURE_NEEDS_PERSON,
+            *ON_BEHALF_ERRORS,
             ErrorCode.PROCEDURE_NOT_FOUND,
             ErrorCode.CENTRE_NOT_FOUND,
             ErrorCode.CENTRE_NOT_ELIGIBLE,

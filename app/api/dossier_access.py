@@ -1,4 +1,5 @@
-"""Who may see a dossier: its owner, and staff of the centre that received or processes it."""
+"""Who may see a dossier: its owner, a delegate of the owner with TRACK, and staff of the centre that received or
+processes it."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ from app.errors import DomainError, ErrorCode
 
 
 async def visible_dossier(info: Info, code: str | None = None, dossier_id: int | None = None) -> Dossier | None:
-    """The dossier by code or id when the caller may see it, else None (unknown and hidden look the same)."""
+    """The dossier by code or id when the caller may see it, else None (unknown and hidden look the same).
+
+    A delegate's read is logged for the owner (`myDelegatedActions`, `myDataAccessLog`).
+    """
     viewer = info.context.viewer
     if viewer is None:
         return None
@@ -23,7 +27,13 @@ async def visible_dossier(info: Info, code: str | None = None, dossier_id: int |
         dossier = await Dossier.get_or_none(code=canonical) if canonical else None
     else:
         dossier = await Dossier.get_or_none(id=dossier_id)
-    return dossier if dossier is not None and dossier_rights(viewer, dossier) else None
+    if dossier is None:
+        return None
+    if dossier_rights(viewer, dossier):
+        return dossier
+    delegation = info.context.services.delegation
+    tracked = viewer.is_citizen and await delegation.readable_dossier(viewer.id, dossier)
+    return dossier if tracked else None
 
 
 def dossier_rights(viewer: Viewer, dossier: Dossier) -> str | None:

@@ -17,7 +17,7 @@ from app.api.documents import DossierDocument
 from app.api.dossier_access import visible_dossier
 from app.api.enums import described_enum
 from app.api.event_scope import SharedExecution
-from app.api.ids import database_ids
+from app.api.ids import citizen_id, database_ids
 from app.api.payment_types import Fee, Payment, Receipt, dossier_fee, dossier_receipt
 from app.api.results import DossierResult
 from app.documents.models import DossierDocument as DossierDocumentModel
@@ -55,6 +55,9 @@ class TimelineEvent:
     actor: ActorKind = strawberry.field(description="Who made the change.")
     note: str = strawberry.field(description="Note written with the change (may be empty).")
     at: datetime = strawberry.field(description="When it happened.")
+    acted_by: relay.GlobalID | None = strawberry.field(
+        description="The delegate (a Citizen ID) who made the change for the dossier's owner; null otherwise."
+    )
 
     @classmethod
     def from_model(cls, event: models.DossierEvent) -> TimelineEvent:
@@ -64,6 +67,7 @@ class TimelineEvent:
             actor=event.actor_kind,
             note=event.note,
             at=event.created_at,
+            acted_by=citizen_id(event.acted_by_id),  # type: ignore[attr-defined]
         )
 
 

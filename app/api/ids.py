@@ -27,3 +27,8 @@ def database_id(global_id: relay.GlobalID, type_name: str) -> int:
 def database_ids(node_ids: list[str]) -> list[int | None]:
     """`parse_database_id` of each, for `resolve_nodes` (unknown ids resolve to null)."""
     return [parse_database_id(node_id) for node_id in node_ids]
+
+
+def citizen_id(pk: int | None) -> relay.GlobalID | None:
+    """The global ID of a citizen, None for None (e.g. `actedBy` when nobody acted for the owner)."""
+    return relay.GlobalID("Citizen", str(pk)) if pk is not None else None

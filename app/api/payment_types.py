@@ -11,6 +11,7 @@ from strawberry import relay
 from app.api.catalogue import Centre
 from app.api.context import Info
 from app.api.enums import described_enum
+from app.api.ids import citizen_id
 from app.dossiers.models import Dossier
 from payments import fees, models
 from payments.models import IssueKind, PaymentStatus, RefundStatus
@@ -91,6 +92,9 @@ class Payment:
     paid_at: datetime | None = strawberry.field(description="When the money was taken.")
     failure_message: str = strawberry.field(description="Why the last attempt failed (the gateway's words), or empty.")
     refunded_vnd: int = strawberry.field(description="Refunds the gateway confirmed, in dong.")
+    acted_by: relay.GlobalID | None = strawberry.field(
+        description="The delegate (a Citizen ID) who started this payment for the citizen; null when they did."
+    )
 
     @classmethod
     def from_model(cls, payment: models.Payment) -> Payment:
@@ -103,6 +107,7 @@ class Payment:
             paid_at=payment.paid_at,
             failure_message=payment.failure_message,
             refunded_vnd=payment.refunded_vnd,
+            acted_by=citizen_id(payment.acted_by_id),  # type: ignore[attr-defined]
         )
 
 

@@ -10,6 +10,7 @@ import strawberry
 from strawberry import relay
 
 from app.accounts.models import StaffRole
+from app.api.acting_for import ON_BEHALF_ERRORS, dossier_acted_on
 from app.api.arguments import Input
 from app.api.context import Info
 from app.api.dossier_access import dossier_to_change, own_dossier
@@ -18,6 +19,7 @@ from app.api.errors import UserError, bad_input, coded_mutation, returns_user_er
 from app.api.ids import database_id
 from app.api.payment_types import Fee, Payment, Receipt, Refund
 from app.api.permissions import require_staff, require_staff_of, require_viewer
+from app.delegation.models import GrantAction
 from app.errors import ErrorCode
 from payments import models
 from payments.models import IssueKind
@@ -103,7 +105,7 @@ class PaymentIssue:
     created_at: datetime = strawberry.field(description="When it was found.")
 
 
-@strawberry.input(description="Pay the fee of one's own dossier.")
+@strawberry.input(description="Pay the fee of one's own dossier, or of a person one represents with a PAY grant.")
 class CreateFeeCheckoutInput:
     dossier_code: str = strawberry.field(description="The dossier's code.")
 
@@ -203,19 +205,22 @@ class PaymentsQuery:
 class PaymentsMutation:
     @coded_mutation(
         CreateFeeCheckoutPayload,
-        description="Start or resume paying one's own dossier's fee (the same intent until it changes).",
+        description="Start or resume paying one's own dossier's fee (the same intent until it changes), or, as a "
+        "delegate with PAY, the fee of a dossier of the person represented: the payment records you, they are told.",
         errors=[
             ErrorCode.DOSSIER_NOT_FOUND,
             ErrorCode.PAYMENT_NOT_REQUESTED,
             ErrorCode.ALREADY_PAID,
             ErrorCode.FEE_UNKNOWN,
             ErrorCode.PAYMENT_GATEWAY_ERROR,
+            *ON_BEHALF_ERRORS,
         ],
         fields=DOSSIER_FIELD,
     )
     async def create_fee_checkout(self, info: Info, input: Input[CreateFeeCheckoutInput]) -> CreateFeeCheckoutPayload:
-        dossier = await own_dossier(info, input.dossier_code)
-        checkout = await info.context.services.payments.checkout(dossier)
+        dossier, acting = await dossier_acted_on(info, input.dossier_code, GrantAction.PAY)
+        checkout = await info.context.services.payments.checkout(dossier, acting.acted_by)
+        await acting.record(info, GrantAction.PAY, dossier=dossier)
         fee = Fee.from_lines(checkout.fee.lines_json(), info.context.locale)
         if checkout.intent is None or checkout.payment is None:
             return CreateFeeCheckoutPayload(fee=fee)

@@ -9,14 +9,16 @@ import strawberry
 from strawberry import relay
 
 from app.accounts.models import StaffRole
+from app.api.acting_for import ON_BEHALF_ERRORS, dossier_acted_on
 from app.api.arguments import Input
 from app.api.context import Info
 from app.api.dossier_reference import NamesDossier
 from app.api.enums import described_enum
 from app.api.errors import UserError, bad_input, coded_mutation
-from app.api.ids import database_id
+from app.api.ids import citizen_id, database_id
 from app.api.pagination import After, Connection, First, paginate_queryset
 from app.api.permissions import require_citizen, require_staff_of
+from app.delegation.models import GrantAction
 from app.dossiers.codes import normalise_dossier_code
 from app.errors import DomainError, ErrorCode
 from app.insights.sql import Period, day_start
@@ -65,6 +67,9 @@ class Rating:
     editable_until: datetime = strawberry.field(description="The citizen may change it until then (7 days).")
     response: RatingResponse | None = strawberry.field(description="The centre's answer, null until given.")
     needs_answer: bool = strawberry.field(description="Dissatisfied and not answered yet: flagged for the manager.")
+    acted_by: relay.GlobalID | None = strawberry.field(
+        description="The delegate (a Citizen ID) who last rated for the citizen; null when the citizen did."
+    )
 
     @classmethod
     def from_model(cls, rating: models.Rating) -> Rating:
@@ -91,6 +96,7 @@ class Rating:
                 else None
             ),
             needs_answer=services.needs_answer(rating),
+            acted_by=citizen_id(rating.acted_by_id),  # type: ignore[attr-defined]
         )
 
     @classmethod
@@ -107,7 +113,10 @@ class RatingCriteriaInput:
     facilities: int | None = strawberry.field(default=None, description="Facilities of the centre, 1 to 5.")
 
 
-@strawberry.input(description="Rate one's own dossier once its result is ready, or change the rating within 7 days.")
+@strawberry.input(
+    description="Rate one's own dossier (or, with a RATE grant, that of the person represented) once its result is "
+    "ready, or change the rating within 7 days."
+)
 class RateDossierInput(NamesDossier):
     level: RatingLevel = strawberry.field(description="How satisfied the citizen was.")
     criteria: RatingCriteriaInput | None = strawberry.field(default=None, description="Scores per criterion.")
@@ -194,25 +203,29 @@ class RatingsQuery:
 class RatingsMutation:
     @coded_mutation(
         RatingPayload,
-        description="Rate your dossier once its result is ready; change it within 7 days.",
+        description="Rate your dossier once its result is ready; change it within 7 days. A delegate with RATE rates "
+        "for the person represented: the rating records them, the person is told.",
         errors=[
             ErrorCode.DOSSIER_NOT_FOUND,
             ErrorCode.RATING_NOT_OPEN,
             ErrorCode.RATING_LOCKED,
             ErrorCode.INVALID_SCORE,
             ErrorCode.INVALID_NOTE,
+            *ON_BEHALF_ERRORS,
         ],
     )
     async def rate_dossier(self, info: Info, input: Input[RateDossierInput]) -> RatingPayload:
-        viewer = require_citizen(info)
+        dossier, acting = await dossier_acted_on(info, input.named_code(), GrantAction.RATE)
         rating = await services.rate_dossier(
-            viewer.id,
-            input.named_code(),
+            acting.owner_id,
+            dossier.code,
             input.level,
             _scores(input.criteria),
             input.comment,
             info.context.services.clock(),
+            acting.acted_by,
         )
+        await acting.record(info, GrantAction.RATE, dossier=dossier)
         return RatingPayload(rating=await Rating.load(rating))
 
     @coded_mutation(

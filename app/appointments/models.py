@@ -7,6 +7,8 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from app.delegation.fields import delegate_field
+
 
 class AppointmentStatus(StrEnum):
     BOOKED = "BOOKED"
@@ -43,6 +45,7 @@ class Appointment(Model):
     )
     status = fields.CharEnumField(AppointmentStatus, max_length=12, default=AppointmentStatus.BOOKED)
     checked_in_at = fields.DatetimeField(null=True)
+    acted_by = delegate_field("appointments_for_others")
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -138,9 +138,18 @@ class AppointmentService:
         return [slot for slot in slots if slot.remaining > 0]
 
     async def book(
-        self, citizen_id: int, centre_id: int, procedure_code: str, starts_at: datetime, dossier_id: int | None = None
+        self,
+        citizen_id: int,
+        centre_id: int,
+        procedure_code: str,
+        starts_at: datetime,
+        dossier_id: int | None = None,
+        acted_by: int | None = None,
     ) -> Appointment:
-        """Take one place of a slot for the citizen, with its reminders; raises a coded DomainError when it cannot."""
+        """Take one place of a slot for the citizen, with its reminders; raises a coded DomainError when it cannot.
+
+        `acted_by` is the delegate booking for the citizen, recorded on the appointment.
+        """
         centre = await self._centre(centre_id)
         procedure = await self._procedure(procedure_code)
         local_day = self._check_slot(centre, starts_at)
@@ -148,7 +157,9 @@ class AppointmentService:
         starts_utc = starts_at.astimezone(UTC)
         for _ in range(TICKET_ATTEMPTS):
             try:
-                appointment = await self._book_once(citizen_id, centre, procedure.id, starts_utc, local_day, dossier_id)
+                appointment = await self._book_once(
+                    citizen_id, centre, procedure.id, starts_utc, local_day, dossier_id, acted_by
+                )
                 break
             except _TicketTaken:
                 continue
@@ -213,7 +224,14 @@ class AppointmentService:
         return appointment
 
     async def _book_once(
-        self, citizen_id: int, centre: Centre, procedure_id: int, starts_at: datetime, day: date, dossier_id: int | None
+        self,
+        citizen_id: int,
+        centre: Centre,
+        procedure_id: int,
+        starts_at: datetime,
+        day: date,
+        dossier_id: int | None,
+        acted_by: int | None = None,
     ) -> Appointment:
         """One booking transaction: claim, insert, schedule the reminders; a unique clash says which rule broke."""
         ticket = _new_ticket()
@@ -229,6 +247,7 @@ class AppointmentService:
                     starts_at=starts_at,
                     local_day=day,
                     active_day=day,
+                    acted_by_id=acted_by,
                 )
                 await self._schedule_reminders(appointment, starts_at)
         except IntegrityError:

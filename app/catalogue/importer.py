@@ -33,6 +33,8 @@ COMPARED = (
     "forms",
     "form_fields",
     "search_text",
+    "delegation",
+    "delegation_reason",
 )
 
 

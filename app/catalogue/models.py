@@ -22,6 +22,14 @@ class ProcedureLevel(StrEnum):
     PROVINCIAL = "provincial"
 
 
+class DelegationRule(StrEnum):
+    """Whether a procedure may be done through a delegate (README, "Acting for someone")."""
+
+    ALLOWED = "allowed"
+    IN_PERSON_ONLY = "in_person_only"
+    NOTARISED_AUTHORISATION_REQUIRED = "notarised_authorisation"
+
+
 class Centre(Model):
     """A public administration service centre (one per commune-level unit, plus the provincial centre)."""
 
@@ -76,6 +84,15 @@ class Procedure(Model):
         null=True, description="When the national catalogue stopped publishing it (hidden from search)"
     )
     form_fields = fields.JSONField(default=list, description="Questions of the online form (see catalogue.forms)")
+    delegation = fields.CharEnumField(
+        DelegationRule,
+        max_length=24,
+        default=DelegationRule.ALLOWED,
+        description="Whether a delegate may do it (catalogue/data/delegation_rules.json)",
+    )
+    delegation_reason = fields.JSONField(
+        default=dict, description="Why delegation is restricted, as {vi, en}, empty when allowed"
+    )
     search_text = fields.TextField(description="Folded code, names and sector, for accent-insensitive search")
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(null=True, description="When an import last changed it")

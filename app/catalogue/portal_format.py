@@ -10,6 +10,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from app.catalogue.delegation_rules import delegation_values
 from app.catalogue.document_requirements import MAX_KEY_LENGTH, summary_key, summary_requirement
 from app.catalogue.forms import APPLICANT_FIELDS, BIRTH_FIELDS
 from app.catalogue.models import ProcedureLevel
@@ -206,5 +207,6 @@ def procedure_values(record: object) -> PortalProcedure:
         "forms": forms,
         "form_fields": _form_json("khai sinh" in name_vi),
         "search_text": procedure_search_text(code, name_vi, name_en, sector),
+        **delegation_values(code),
     }
     return PortalProcedure(code=code, published=record.get("TRANGTHAI", PUBLISHED) == PUBLISHED, values=values)

@@ -1,7 +1,8 @@
 """Delegation rules: a citizen grants another (by phone) the right to act for them; the delegate accepts; either
 side ends it. Guardianship grants (minors, persons under guardianship) are recorded by staff only. A delegate acts
 only under a direct, active, unexpired grant that covers the action and the procedure (no chains), for a procedure
-that allows it; every action is logged and the person represented is notified."""
+that allows it (`acting_for`, the one check of every on-behalf path); every action is logged, written in the
+represented person's data access log, and (but for reading) notified to them."""
 
 from __future__ import annotations
 
@@ -12,17 +13,18 @@ from datetime import datetime, timedelta
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from app.access_log.models import AccessKind
+from app.access_log.services import Accessed, record_delegate_accesses
 from app.accounts.models import Citizen
 from app.accounts.phone import normalise_phone
 from app.accounts.sign_in_codes import citizen_with_phone
-from app.catalogue.models import Procedure
+from app.catalogue.models import DelegationRule, Procedure
 from app.clock import Clock, system_clock
-from app.delegation.in_person import IN_PERSON_ONLY
 from app.delegation.models import DelegatedAction, Grant, GrantAction, GrantKind, GrantState
 from app.documents.attachments import Attachment
 from app.documents.sharing import LentDocuments
 from app.documents.storage.base import DocumentStorage
-from app.dossiers.models import ActorKind, Dossier
+from app.dossiers.models import ActorKind, Dossier, DossierEvent
 from app.dossiers.services import Actor, DossierService
 from app.errors import DomainError, ErrorCode
 from notifications import outbox
@@ -85,25 +87,6 @@ class Delegation:
             raise DomainError(ErrorCode.DELEGATION_NOT_ACTIVE, "id")
         return await Grant.get(id=grant_id)
 
-    async def authorise(
-        self, delegate_id: int, represented_id: int, action: GrantAction, procedure: Procedure | None
-    ) -> Grant:
-        """The direct grant under which the delegate may take `action` (for `procedure`, when one is concerned)."""
-        grants = await Grant.filter(grantor_id=represented_id, delegate_id=delegate_id).order_by("-id")
-        if not grants:
-            raise DomainError(ErrorCode.DELEGATION_NOT_FOUND, "represented_id")
-        now = self._clock()
-        usable = [g for g in grants if g.state is GrantState.ACTIVE and g.ends_at > now]
-        if not usable:
-            raise DomainError(ErrorCode.DELEGATION_NOT_ACTIVE, "represented_id")
-        covering = [g for g in usable if action.value in g.actions and _covers(g, procedure)]
-        if not covering:
-            raise DomainError(ErrorCode.DELEGATION_NOT_COVERED, "represented_id")
-        reason = IN_PERSON_ONLY.get(procedure.code) if procedure is not None else None
-        if reason is not None:
-            raise DomainError(ErrorCode.PROCEDURE_NEEDS_PERSON, "procedure_code", reason=reason)
-        return covering[0]
-
     async def file_for(
         self,
         delegate_id: int,
@@ -118,11 +101,14 @@ class Delegation:
         procedure = await Procedure.get_or_none(code=procedure_code.strip())
         if procedure is None:
             raise DomainError(ErrorCode.PROCEDURE_NOT_FOUND, "procedure_code")
-        grant = await self.authorise(delegate_id, represented_id, GrantAction.FILE, procedure)
+        grant = await acting_for(
+            delegate_id, represented_id, GrantAction.FILE, procedure, self._clock(), procedure_field="procedure_code"
+        )
         delegate = await Citizen.get(id=delegate_id)
 
         async def log(dossier: Dossier, now: datetime) -> None:
-            await self._log(grant, GrantAction.FILE, f"dossier:{dossier.id}", now, dossier.code)
+            await DossierEvent.filter(dossier_id=dossier.id).update(acted_by_id=delegate_id)  # the submission
+            await self.record(grant, GrantAction.FILE, now, dossier=dossier)
 
         return await self._dossiers.submit(
             represented_id,
@@ -138,12 +124,27 @@ class Delegation:
 
     async def dossiers_for(self, delegate_id: int, represented_id: int) -> list[Dossier]:
         """The dossiers of the person represented that the delegate may track (logged as one TRACK action)."""
-        grant = await self.authorise(delegate_id, represented_id, GrantAction.TRACK, None)
+        now = self._clock()
+        grant = await acting_for(delegate_id, represented_id, GrantAction.TRACK, None, now)
         queryset = Dossier.filter(citizen_id=represented_id).order_by("-submitted_at", "-id")
         if grant.procedure_codes:
             queryset = queryset.filter(procedure__code__in=grant.procedure_codes)
-        await self._log(grant, GrantAction.TRACK, "dossiers", self._clock(), None)
-        return await queryset.limit(100)
+        dossiers = await queryset.limit(100)
+        await self.record(grant, GrantAction.TRACK, now, subject="dossiers", listed=dossiers)
+        return dossiers
+
+    async def readable_dossier(self, delegate_id: int, dossier: Dossier) -> bool:
+        """Whether the delegate may read `dossier` of someone they represent (TRACK): logged as a read if so."""
+        if not await Grant.exists(grantor_id=dossier.citizen_id, delegate_id=delegate_id):  # type: ignore[attr-defined]
+            return False
+        procedure = await Procedure.get(id=dossier.procedure_id)  # type: ignore[attr-defined]
+        now = self._clock()
+        try:
+            grant = await acting_for(delegate_id, dossier.citizen_id, GrantAction.TRACK, procedure, now)  # type: ignore[attr-defined]
+        except DomainError:
+            return False
+        await self.record(grant, GrantAction.TRACK, now, dossier=dossier)
+        return True
 
     async def _create(
         self, grantor_id: int, delegate_id: int, terms: GrantTerms, state: GrantState, staff_id: int | None
@@ -177,24 +178,100 @@ class Delegation:
                 accepted_at=now if state is GrantState.ACTIVE else None,
             )
 
-    async def _log(self, grant: Grant, action: GrantAction, subject: str, now: datetime, code: str | None) -> None:
-        """Record who acted for whom and tell the person represented (push, or SMS without the app)."""
+    async def record(
+        self,
+        grant: Grant,
+        action: GrantAction,
+        now: datetime,
+        *,
+        dossier: Dossier | None = None,
+        subject: str = "",
+        reference: str = "",
+        listed: Iterable[Dossier] = (),
+    ) -> None:
+        """Record who acted for whom, write it in the represented person's data access log and (but for reading)
+        tell them, by push or SMS without the app. `subject` defaults to the dossier, `reference` to its code."""
+        represented_id: int = grant.grantor_id  # type: ignore[attr-defined]
+        delegate_id: int = grant.delegate_id  # type: ignore[attr-defined]
         row = await DelegatedAction.create(
             grant=grant,
-            delegate_id=grant.delegate_id,  # type: ignore[attr-defined]
-            represented_id=grant.grantor_id,  # type: ignore[attr-defined]
+            delegate_id=delegate_id,
+            represented_id=represented_id,
             action=action,
-            subject=subject,
+            subject=subject or (f"dossier:{dossier.id}" if dossier else ""),
             created_at=now,
         )
-        if action is not GrantAction.TRACK:
-            await outbox.notify_now(
-                ReminderKind.DELEGATE_ACTED,
-                f"delegated-action:{row.id}",
-                now,
-                citizen_id=grant.grantor_id,  # type: ignore[attr-defined]
-                params={"dossierCode": code or ""},
-            )
+        if action is GrantAction.TRACK:
+            kind = AccessKind.VIEWED_DOSSIER if dossier else AccessKind.LISTED_DOSSIER
+            read = [dossier] if dossier else list(listed)
+            accessed = [Accessed(represented_id, item.id) for item in read] or [Accessed(represented_id)]
+            await record_delegate_accesses(delegate_id, kind, accessed, now)
+            return
+        await record_delegate_accesses(
+            delegate_id, AccessKind.ACTED_FOR, [Accessed(represented_id, dossier.id if dossier else None)], now
+        )
+        delegate = await Citizen.get(id=delegate_id)
+        await outbox.notify_now(
+            ReminderKind.DELEGATE_ACTED,
+            f"delegated-action:{row.id}",
+            now,
+            citizen_id=represented_id,
+            params={
+                "dossierCode": dossier.code if dossier else "",
+                "action": action.value,
+                "reference": reference or (dossier.code if dossier else ""),
+                "delegate": delegate.full_name or delegate.phone,
+            },
+        )
+
+
+async def acting_for(
+    delegate_id: int,
+    represented_id: int,
+    action: GrantAction,
+    procedure: Procedure | None,
+    now: datetime,
+    *,
+    field: str = "represented_id",
+    procedure_field: str | None = None,
+) -> Grant:
+    """The direct grant under which the delegate may take `action` for the person represented (for `procedure`, when
+    one is concerned), else a coded refusal on `field` (`procedure_field` for what the procedure forbids).
+
+    Refusals, in the order checked: DELEGATION_NOT_FOUND (no grant from that person), DELEGATION_NOT_ACCEPTED,
+    DELEGATION_EXPIRED, DELEGATION_ENDED (as the newest grant stands), DELEGATION_NOT_COVERED (the action),
+    DELEGATION_PROCEDURE_NOT_COVERED, PROCEDURE_NEEDS_PERSON, PROCEDURE_NEEDS_NOTARISED_AUTHORISATION (only a grant
+    recorded by staff, who checked the notarised paper, may be used).
+    """
+    grants = await Grant.filter(grantor_id=represented_id, delegate_id=delegate_id).order_by("-id")
+    if not grants:
+        raise DomainError(ErrorCode.DELEGATION_NOT_FOUND, field)
+    usable = [g for g in grants if g.state is GrantState.ACTIVE and g.ends_at > now]
+    if not usable:
+        raise DomainError(_why_unusable(grants[0], now), field)
+    doing = [g for g in usable if action.value in g.actions]
+    if not doing:
+        raise DomainError(ErrorCode.DELEGATION_NOT_COVERED, field, action=action.name)
+    covering = [g for g in doing if _covers(g, procedure)]
+    if not covering:
+        raise DomainError(ErrorCode.DELEGATION_PROCEDURE_NOT_COVERED, procedure_field or field)
+    if procedure is None or procedure.delegation is DelegationRule.ALLOWED:
+        return covering[0]
+    reason = procedure.delegation_reason or {"vi": "", "en": ""}
+    if procedure.delegation is DelegationRule.IN_PERSON_ONLY:
+        raise DomainError(ErrorCode.PROCEDURE_NEEDS_PERSON, procedure_field or field, reason=reason)
+    checked = [g for g in covering if g.recorded_by_id is not None]  # type: ignore[attr-defined]
+    if not checked:
+        raise DomainError(ErrorCode.PROCEDURE_NEEDS_NOTARISED_AUTHORISATION, procedure_field or field, reason=reason)
+    return checked[0]
+
+
+def _why_unusable(grant: Grant, now: datetime) -> ErrorCode:
+    if grant.state is GrantState.ENDED:
+        return ErrorCode.DELEGATION_ENDED
+    if grant.ends_at <= now:
+        return ErrorCode.DELEGATION_EXPIRED
+    return ErrorCode.DELEGATION_NOT_ACCEPTED
 
 
 def _covers(grant: Grant, procedure: Procedure | None) -> bool:

@@ -5,6 +5,8 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from app.delegation.fields import delegate_field
+
 
 class DossierStatus(StrEnum):
     """Lifecycle of a dossier, one to one with the national public service portal's statuses."""
@@ -83,6 +85,9 @@ class DossierEvent(Model):
     to_status = fields.CharEnumField(DossierStatus, max_length=24)
     actor_kind = fields.CharEnumField(ActorKind, max_length=8)
     actor_id = fields.IntField(null=True)
+    acted_by = delegate_field(
+        "dossier_events_for_others", "The delegate who made the change for the dossier's owner, NULL otherwise"
+    )
     note = fields.TextField(default="")
     created_at = fields.DatetimeField()
 

@@ -7,6 +7,8 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from app.delegation.fields import delegate_field
+
 
 class RatingLevel(StrEnum):
     """The three levels of the national public service portal."""
@@ -40,6 +42,9 @@ class Rating(Model):
         "models.StaffMember", related_name="rating_responses", null=True, on_delete=fields.SET_NULL
     )
     responded_at = fields.DatetimeField(null=True)
+    acted_by = delegate_field(
+        "ratings_for_others", "The delegate who last rated for the citizen, NULL when they acted themselves"
+    )
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
 

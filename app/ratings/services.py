@@ -55,13 +55,20 @@ def needs_answer(rating: Rating) -> bool:
 
 
 async def rate_dossier(
-    citizen_id: int, code: str, level: RatingLevel, scores: CriterionScores, comment: str, now: datetime
+    citizen_id: int,
+    code: str,
+    level: RatingLevel,
+    scores: CriterionScores,
+    comment: str,
+    now: datetime,
+    acted_by: int | None = None,
 ) -> Rating:
-    """Rate one's own dossier at `now`, or change one's rating of it within 7 days."""
+    """Rate one's own dossier at `now`, or change one's rating of it within 7 days; `acted_by` is the delegate
+    rating for the citizen, if one does."""
     comment = comment.strip()
     if len(comment) > MAX_TEXT:
         raise DomainError(ErrorCode.INVALID_NOTE, "comment")
-    values = {"level": level, "comment": comment, **scores.validated()}
+    values = {"level": level, "comment": comment, "acted_by_id": acted_by, **scores.validated()}
     normalised = normalise_dossier_code(code)
     dossier = await Dossier.get_or_none(code=normalised, citizen_id=citizen_id) if normalised else None
     if dossier is None:

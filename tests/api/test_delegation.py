@@ -24,7 +24,7 @@ ACCEPT = f"""mutation($id: ID!) {{ acceptDelegation(input: {{id: $id}}) {{
 END = f"""mutation($id: ID!) {{ endDelegation(input: {{id: $id}}) {{
   delegation {{ {GRANT} }} errors {{ code field message }} }} }}"""
 FILE_FOR = """mutation($input: FileDossierForInput!) { fileDossierFor(input: $input) {
-  dossier { code status timeline { actor note } } errors { code field message } } }"""
+  dossier { code status timeline { actor note actedBy } } errors { code field message } } }"""
 TRACK_FOR = "query($id: ID!) { representedDossiers(representedId: $id) { code } }"
 MINE = f"query {{ myDelegations {{ totalCount edges {{ node {{ {GRANT} }} }} }} }}"
 ACTIONS = "query { myDelegatedActions { edges { node { action delegateId representedId subject } } } }"
@@ -70,14 +70,15 @@ async def test_a_son_files_and_tracks_for_his_mother_who_sees_and_is_told(gql, c
     delegation = asked["requestDelegation"]["delegation"]
     assert delegation["state"] == "REQUESTED" and delegation["delegatePhone"] == SON
     early = (await gql(FILE_FOR, filing(cast), son))["data"]["fileDossierFor"]
-    assert early["errors"][0]["code"] == "DELEGATION_NOT_ACTIVE"
+    assert early["errors"][0]["code"] == "DELEGATION_NOT_ACCEPTED"
 
     await gql(ACCEPT, {"id": delegation["id"]}, son)
     filed = (await gql(FILE_FOR, filing(cast), son))["data"]["fileDossierFor"]
     assert filed["errors"] == []
     code = filed["dossier"]["code"]
+    son_gid = gid("Citizen", (await Grant.get()).delegate_id)
     assert filed["dossier"]["timeline"] == [
-        {"actor": "CITIZEN", "note": "Nộp thay bởi người được ủy quyền +84912000222."}
+        {"actor": "CITIZEN", "note": "Nộp thay bởi người được ủy quyền +84912000222.", "actedBy": son_gid}
     ]
     dossier = await Dossier.get(code=code)
     son_id = (await Grant.get()).delegate_id
@@ -85,7 +86,8 @@ async def test_a_son_files_and_tracks_for_his_mother_who_sees_and_is_told(gql, c
     event = await DossierEvent.get(dossier_id=dossier.id)
     assert (event.actor_kind, event.actor_id) == (ActorKind.CITIZEN, son_id)
     [told] = await Reminder.filter(kind=ReminderKind.DELEGATE_ACTED)
-    assert told.citizen_id == cast.citizen.id and told.params == {"dossierCode": code}
+    assert told.citizen_id == cast.citizen.id
+    assert told.params == {"dossierCode": code, "action": "file", "reference": code, "delegate": SON}
 
     assert (await gql(MY_DOSSIERS, None, mother))["data"]["myDossiers"]["edges"] == [{"node": {"code": code}}]
     assert (await gql(MY_DOSSIERS, None, son))["data"]["myDossiers"]["edges"] == []
@@ -106,7 +108,7 @@ async def test_an_ended_or_expired_grant_no_longer_works(gql, cast, sign_in_citi
     ended = (await gql(END, {"id": grant_id}, mother))["data"]["endDelegation"]
     assert ended["delegation"]["state"] == "ENDED"
     refused = (await gql(FILE_FOR, filing(cast), son))["data"]["fileDossierFor"]
-    assert refused["errors"][0]["code"] == "DELEGATION_NOT_ACTIVE"
+    assert refused["errors"][0]["code"] == "DELEGATION_ENDED"
     assert (await gql(END, {"id": grant_id}, son))["data"]["endDelegation"]["errors"][0]["code"] == (
         "DELEGATION_NOT_ACTIVE"
     )
@@ -115,7 +117,7 @@ async def test_an_ended_or_expired_grant_no_longer_works(gql, cast, sign_in_citi
     time_machine.move_to(datetime.now(UTC) + timedelta(days=3), tick=True)
     son = (await sign_in_citizen(SON))["accessToken"]
     late = (await gql(FILE_FOR, filing(cast), son))["data"]["fileDossierFor"]
-    assert late["errors"][0]["code"] == "DELEGATION_NOT_ACTIVE"
+    assert late["errors"][0]["code"] == "DELEGATION_EXPIRED"
     assert await Dossier.all().count() == 0
 
 
@@ -129,7 +131,7 @@ async def test_what_the_grant_does_not_cover_and_procedures_done_in_person(gql, 
 
     grant_id = await granted(gql, mother, son, codes=(BORDERLESS_5_DAYS,))
     other = (await gql(FILE_FOR, filing(cast), son))["data"]["fileDossierFor"]
-    assert other["errors"][0]["code"] == "DELEGATION_NOT_COVERED"
+    assert other["errors"][0]["code"] == "DELEGATION_PROCEDURE_NOT_COVERED"
     in_person = await gql(FILE_FOR, filing(cast, BORDERLESS_5_DAYS, APPLICANT), son, locale="en")
     assert in_person["data"]["fileDossierFor"]["errors"] == [
         {

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from app.catalogue.importer import import_procedures, read_portal_file
-from app.catalogue.models import Procedure, ProcedureLevel
+from app.catalogue.models import DelegationRule, Procedure, ProcedureLevel
 from app.catalogue.search import published_procedures
 from app.dossiers.models import Dossier
 from app.errors import DomainError, ErrorCode
@@ -142,3 +142,19 @@ def test_the_command_prints_what_it_did_and_fails_on_rejected_lines(tmp_path):
     assert "Added (1): 9.000001" in result.stdout
     assert "Rejected line 2: MATTHC 'x' is not a national code" in result.stdout
     assert "added 1, changed 0, unchanged 0, withdrawn 0, rejected 1" in result.stdout
+
+
+async def test_an_import_writes_and_keeps_which_procedures_a_delegate_may_do(tmp_path):
+    marriage = portal_record(1, MATTHC="1.004746", TENTTHC="Thủ tục đăng ký lại kết hôn")
+    path = write_jsonl(tmp_path / "rules.jsonl", [marriage, portal_record(2)])
+    await _import(path)
+    stored = await Procedure.get(code="1.004746")
+    assert stored.delegation is DelegationRule.IN_PERSON_ONLY
+    assert stored.delegation_reason["en"] == "both spouses must be present to register a marriage"
+    assert (await Procedure.get(code="9.000002")).delegation is DelegationRule.ALLOWED
+    await Procedure.filter(code="1.004746").update(delegation=DelegationRule.ALLOWED, delegation_reason={})
+
+    report = await _import(path)
+
+    assert report.changed == ["1.004746"]  # the province's rule is put back
+    assert (await Procedure.get(code="1.004746")).delegation is DelegationRule.IN_PERSON_ONLY
