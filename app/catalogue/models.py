@@ -88,10 +88,11 @@ class Procedure(Model):
         DelegationRule,
         max_length=24,
         default=DelegationRule.ALLOWED,
+        db_default=DelegationRule.ALLOWED.value,  # procedures stored before this column existed
         description="Whether a delegate may do it (catalogue/data/delegation_rules.json)",
     )
     delegation_reason = fields.JSONField(
-        default=dict, description="Why delegation is restricted, as {vi, en}, empty when allowed"
+        default=dict, db_default={}, description="Why delegation is restricted, as {vi, en}, empty when allowed"
     )
     search_text = fields.TextField(description="Folded code, names and sector, for accent-insensitive search")
     created_at = fields.DatetimeField(auto_now_add=True)

@@ -52,12 +52,12 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Procedure',
             name='delegation',
-            field=fields.CharEnumField(default=DelegationRule.ALLOWED, description='Whether a delegate may do it (catalogue/data/delegation_rules.json)', enum_type=DelegationRule, max_length=24),
+            field=fields.CharEnumField(default=DelegationRule.ALLOWED, db_default=DelegationRule.ALLOWED.value, description='Whether a delegate may do it (catalogue/data/delegation_rules.json)', enum_type=DelegationRule, max_length=24),
         ),
         ops.AddField(
             model_name='Procedure',
             name='delegation_reason',
-            field=fields.JSONField(default=dict, description='Why delegation is restricted, as {vi, en}, empty when allowed', encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
+            field=fields.JSONField(default=dict, db_default={}, description='Why delegation is restricted, as {vi, en}, empty when allowed', encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
         ),
         ops.AddField(
             model_name='Rating',
