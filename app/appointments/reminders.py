@@ -42,10 +42,8 @@ async def schedule_reminders(
     """Schedule the reminders of a booking whose due time is still ahead of `now`."""
     subject = appointment_reminder_subject(appointment_id, starts_at)
     params = {"startsAt": starts_at.astimezone(UTC).isoformat(), "centreId": centre_id, "ticket": ticket}
-    for kind, lead in REMINDER_LEADS.items():
-        due_at = starts_at - lead
-        if due_at > now:
-            await outbox.schedule(kind, subject, due_at, citizen_id=citizen_id, centre_id=centre_id, params=params)
+    due = {kind: starts_at - lead for kind, lead in REMINDER_LEADS.items() if starts_at - lead > now}
+    await outbox.schedule_many(subject, due, citizen_id=citizen_id, centre_id=centre_id, params=params)
 
 
 async def cancel_reminders(appointment_id: int, starts_at: datetime) -> None:
