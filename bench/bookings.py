@@ -3,6 +3,8 @@ conditional UPDATE on the same `slot_counter` table, measured in the same run an
 
 Contention: 8 slots of capacity 4, 400 concurrent attempts from 400 distinct citizens (32 succeed, 368 get SLOT_FULL).
 A booking is the whole service call: slot rules, the claim, the appointment row and its two reminders, one transaction.
+Afterwards one untimed round counts the SQL statements each attempt sent (as Tortoise logs them: the BEGIN, COMMIT
+and ROLLBACK of an ORM transaction are not logged), for booked and refused attempts apart.
 Run: .venv/bin/python bench/bookings.py [--attempts 400] [--rounds 5] [--capacity 4]
 Uses a throwaway SQLite database, or DATABASE_URL=postgres://... (a scratch database: it is filled with test rows).
 """
@@ -11,11 +13,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import statistics
 import sys
 import tempfile
 import time
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -45,6 +49,44 @@ def working_day_ahead() -> datetime:
     while not is_working_day(day):
         day += timedelta(days=1)
     return datetime.combine(day, datetime.min.time(), LOCAL_TZ).replace(hour=7, minute=30)
+
+
+STATEMENTS: ContextVar[list[str] | None] = ContextVar("statements", default=None)
+
+
+class StatementLog(logging.Handler):
+    """Collects the statements Tortoise logs into the current task's list, when it has one."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        seen = STATEMENTS.get()
+        if seen is not None:
+            seen.append(record.getMessage())
+
+
+async def statements_per_attempt(calls) -> tuple[float, float]:
+    """Mean statements of (booked, refused) attempts, running `calls` concurrently with statement logging on."""
+    logger = logging.getLogger("tortoise.db_client")
+    handler, level = StatementLog(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+
+    async def one(call) -> tuple[bool, int]:
+        seen: list[str] = []
+        STATEMENTS.set(seen)  # each gathered call runs in its own task, with its own context
+        try:
+            ok = bool(await call())
+        except DomainError:
+            ok = False
+        return ok, len(seen)
+
+    try:
+        results = await asyncio.gather(*(one(call) for call in calls))
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    booked = [count for ok, count in results if ok] or [0]
+    refused = [count for ok, count in results if not ok] or [0]
+    return statistics.mean(booked), statistics.mean(refused)
 
 
 async def timed(calls) -> tuple[float, float, float]:
@@ -89,14 +131,17 @@ async def run(attempts: int, rounds: int, capacity: int, url: str) -> None:
             f'AND "starts_at" = {starts_mark} AND "booked" < {capacity_mark}'
         )
         rows = {"service": [], "raw": []}
-        for _ in range(rounds):
+
+        async def empty() -> None:
             await Reminder.all().delete()
             await Appointment.all().delete()
             await SlotCounter.all().delete()
 
-            def booking(n: int):
-                return lambda: service.book(citizens[n], centre.id, BORDERLESS, slots[n % SLOTS])
+        def booking(n: int):
+            return lambda: service.book(citizens[n], centre.id, BORDERLESS, slots[n % SLOTS])
 
+        for _ in range(rounds):
+            await empty()
             rows["service"].append(await timed([booking(n) for n in range(attempts)]))
             assert await Appointment.all().count() == min(SLOTS * capacity, attempts)
             await SlotCounter.all().update(booked=0)
@@ -113,6 +158,8 @@ async def run(attempts: int, rounds: int, capacity: int, url: str) -> None:
             rows["raw"].append(await timed([raw(n) for n in range(attempts)]))
             booked = sum(await SlotCounter.all().values_list("booked", flat=True))
             assert booked == min(SLOTS * capacity, attempts), booked
+        await empty()
+        statements = await statements_per_attempt([booking(n) for n in range(attempts)])
     booking_path = [statistics.median(r[i] for r in rows["service"]) for i in range(3)]
     raw = [statistics.median(r[i] for r in rows["raw"]) for i in range(3)]
     print(f"database: {'PostgreSQL' if postgres else 'SQLite'}, {SLOTS} slots x {capacity}, {attempts} attempts")
@@ -121,6 +168,7 @@ async def run(attempts: int, rounds: int, capacity: int, url: str) -> None:
     print(f"| service (book) | {booking_path[0]:,.0f} | {booking_path[1]:,.0f} | {booking_path[2]:.1f} ms |")
     print(f"| raw conditional UPDATE | {raw[0]:,.0f} | {raw[1]:,.0f} | {raw[2]:.1f} ms |")
     print(f"ratio service/raw: throughput {booking_path[0] / raw[0]:.2f}, p99 {booking_path[2] / raw[2]:.1f}x")
+    print(f"SQL statements per attempt (service): {statements[0]:.1f} booked, {statements[1]:.1f} refused (raw: 1)")
 
 
 def main() -> None:

@@ -23,9 +23,14 @@ SLOT_FORMAT = "%Y%m%dT%H%MZ"
 _SUBJECT = re.compile(r"appointment:(\d+):(\d{8}T\d{4}Z)")
 
 
+def slot_key(starts_at: datetime) -> str:
+    """The slot start in UTC as a reminder subject ends with, e.g. `20270203T0200Z`."""
+    return starts_at.astimezone(UTC).strftime(SLOT_FORMAT)
+
+
 def appointment_reminder_subject(appointment_id: int, starts_at: datetime) -> str:
-    """`appointment:<id>:<slot start in UTC>`, e.g. `appointment:42:20270203T0200Z`."""
-    return f"appointment:{appointment_id}:{starts_at.astimezone(UTC).strftime(SLOT_FORMAT)}"
+    """`appointment:<id>:<slot key>`, e.g. `appointment:42:20270203T0200Z`."""
+    return f"appointment:{appointment_id}:{slot_key(starts_at)}"
 
 
 def parse_appointment_reminder_subject(subject: str) -> tuple[int, datetime] | None:
@@ -41,11 +46,20 @@ async def schedule_reminders(
 ) -> None:
     """Schedule the reminders of a booking whose due time is still ahead of `now`."""
     subject = appointment_reminder_subject(appointment_id, starts_at)
-    params = {"startsAt": starts_at.astimezone(UTC).isoformat(), "centreId": centre_id, "ticket": ticket}
-    for kind, lead in REMINDER_LEADS.items():
-        due_at = starts_at - lead
-        if due_at > now:
-            await outbox.schedule(kind, subject, due_at, citizen_id=citizen_id, centre_id=centre_id, params=params)
+    params = reminder_params(centre_id, ticket, starts_at)
+    await outbox.schedule_many(
+        subject, reminders_due(starts_at, now), citizen_id=citizen_id, centre_id=centre_id, params=params
+    )
+
+
+def reminders_due(starts_at: datetime, now: datetime) -> dict[ReminderKind, datetime]:
+    """When each reminder of a booking at `starts_at` is due, for those still ahead of `now`."""
+    return {kind: starts_at - lead for kind, lead in REMINDER_LEADS.items() if starts_at - lead > now}
+
+
+def reminder_params(centre_id: int, ticket: str, starts_at: datetime) -> dict:
+    """The template values a booking's reminders carry."""
+    return {"startsAt": starts_at.astimezone(UTC).isoformat(), "centreId": centre_id, "ticket": ticket}
 
 
 async def cancel_reminders(appointment_id: int, starts_at: datetime) -> None:

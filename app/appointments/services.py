@@ -17,6 +17,8 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from app.accounts.models import Citizen
+from app.appointments import booking_statement
+from app.appointments.booking_statement import Booking
 from app.appointments.claims import claim_place, is_closed, release_place
 from app.appointments.models import (
     Appointment,
@@ -233,9 +235,26 @@ class AppointmentService:
         dossier_id: int | None,
         acted_by: int | None = None,
     ) -> Appointment:
-        """One booking transaction: claim, insert, schedule the reminders; a unique clash says which rule broke."""
+        """One booking transaction: claim, insert, schedule the reminders; a unique clash says which rule broke.
+
+        On PostgreSQL the transaction is one statement (app/appointments/booking_statement.py).
+        """
         ticket = _new_ticket()
         try:
+            if booking_statement.available():
+                return await self._book_in_one_statement(
+                    Booking(
+                        citizen_id,
+                        centre.id,
+                        procedure_id,
+                        starts_at,
+                        day,
+                        ticket,
+                        default_capacity(centre.counters),
+                        dossier_id,
+                        acted_by,
+                    )
+                )
             async with in_transaction():
                 await self._claim(centre, starts_at, day)
                 appointment = await Appointment.create(
@@ -257,6 +276,12 @@ class AppointmentService:
         except _NoRoom:
             raise await self._no_room(centre.id, day) from None
         return appointment
+
+    async def _book_in_one_statement(self, booking: Booking) -> Appointment:
+        outcome = await booking_statement.book_in_one_statement(booking, self._clock())
+        if outcome.appointment is None:
+            raise DomainError(ErrorCode.CENTRE_CLOSED if outcome.closed else ErrorCode.SLOT_FULL, "starts_at")
+        return outcome.appointment
 
     async def _end(self, appointment: Appointment, status: AppointmentStatus, field: str, **changes) -> None:
         """Move a BOOKED appointment to `status` and cancel its reminders; APPOINTMENT_NOT_ACTIVE if not BOOKED.

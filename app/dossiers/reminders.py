@@ -71,7 +71,6 @@ async def _warn_before_supplement_deadline(dossier: Dossier, now: datetime) -> N
     request = await SupplementRequest.filter(dossier_id=dossier.id, supplied_at=None).order_by("-id").first()
     if request is None:
         return
-    for kind, days in SUPPLEMENT_WARNINGS:
-        due = add_working_time(request.deadline, -timedelta(days=days))
-        if due > now:
-            await outbox.schedule(kind, supplement_subject(request.id), due, citizen_id=dossier.citizen_id)  # type: ignore[attr-defined]
+    warnings = {kind: add_working_time(request.deadline, -timedelta(days=days)) for kind, days in SUPPLEMENT_WARNINGS}
+    due = {kind: moment for kind, moment in warnings.items() if moment > now}
+    await outbox.schedule_many(supplement_subject(request.id), due, citizen_id=dossier.citizen_id)  # type: ignore[attr-defined]

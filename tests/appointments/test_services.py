@@ -8,10 +8,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from app.accounts.models import Citizen
+from app.appointments import services
 from app.appointments.models import Appointment, AppointmentStatus, SlotCounter
 from app.appointments.services import centre_bookings_channel, qr_payload
 from app.errors import DomainError, ErrorCode
 from app.working_days import LOCAL_TZ
+from notifications.models import Reminder
 from tests.appointments.moments import NOW, TUESDAY, WEDNESDAY, at
 from tests.dossier_data import BORDERLESS_5_DAYS, RESIDENCE_BOUND
 
@@ -108,6 +110,21 @@ async def test_one_active_booking_per_citizen_procedure_and_day(service, cast):
     await service.book(cast.citizen.id, cast.ha_long.id, RESIDENCE_BOUND, at(WEDNESDAY, 9))  # another procedure
     await service.cancel(first)
     await service.book(cast.citizen.id, cast.bai_chay.id, BORDERLESS_5_DAYS, at(WEDNESDAY, 14))
+
+
+async def test_a_ticket_drawn_twice_is_drawn_again_and_the_clash_leaves_nothing_behind(service, cast, monkeypatch):
+    draws = iter(["ACDEF3", "ACDEF3", "ACDEF4"])
+    monkeypatch.setattr(services, "_new_ticket", lambda: next(draws))
+    other = await Citizen.create(phone="+84912000776")
+    first = await service.book(cast.citizen.id, cast.ha_long.id, BORDERLESS_5_DAYS, at(WEDNESDAY, 9))
+
+    second = await service.book(other.id, cast.ha_long.id, BORDERLESS_5_DAYS, at(WEDNESDAY, 9))
+
+    assert (first.ticket, second.ticket) == ("ACDEF3", "ACDEF4")
+    assert (await SlotCounter.get(centre_id=cast.ha_long.id)).booked == 2, "the clashing attempt gave its place back"
+    reminded = {(row.citizen_id, row.params["ticket"]) for row in await Reminder.all()}
+    assert reminded == {(cast.citizen.id, "ACDEF3"), (other.id, "ACDEF4")}
+    assert await Reminder.all().count() == 4
 
 
 async def test_a_full_slot_refuses_and_cancelling_frees_a_place(service, cast):
