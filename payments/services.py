@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
@@ -42,7 +43,9 @@ from payments.models import (
     RefundStatus,
     WebhookEvent,
 )
-from payments.receipts import issue_receipt
+from payments.pg_success import DUPLICATE, apply_success
+from payments.receipts import PAID_NOTE, issue_receipt
+from payments.reminders import RECEIVED_SUBJECT
 
 logger = logging.getLogger(__name__)
 
@@ -288,6 +291,16 @@ class PaymentService:
 
     async def handle_event(self, event: GatewayEvent) -> Outcome:
         """Apply a verified gateway event exactly once; the event's id is recorded in the same transaction."""
+        if event.kind is EventKind.PAYMENT_SUCCEEDED and self._in_one_statement():
+            done = await apply_success(self.gateway.name, event, MAY_SUCCEED, self.clock())
+            if done is not None:
+                outcome = Outcome.DUPLICATE if done is DUPLICATE else Outcome.APPLIED
+                if done is not DUPLICATE:
+                    await self._dossiers.publish_change(
+                        done.dossier_id, done.dossier_code, done.citizen_id, done.event_id
+                    )
+                logger.info("gateway event %s %s: %s", event.type, event.id, outcome)
+                return outcome
         after_commit: list[Callable[[], Awaitable[None]]] = []
         async with in_transaction():
             try:
@@ -312,6 +325,11 @@ class PaymentService:
             await publish()
         logger.info("gateway event %s %s: %s", event.type, event.id, outcome)
         return outcome
+
+    def _in_one_statement(self) -> bool:
+        """PostgreSQL applies a plain success in one statement (`payments.pg_success`) unless dossier moves also
+        feed the portal."""
+        return connections.get("default").capabilities.dialect == "postgres" and not self._dossiers.syncs_portal
 
     async def _apply(self, event: GatewayEvent, payment: Payment, after_commit: list) -> Outcome:
         if event.kind is EventKind.PAYMENT_SUCCEEDED:
@@ -346,14 +364,14 @@ class PaymentService:
         assessment = await FeeAssessment.get_or_none(dossier_id=dossier.id)
         receipt = await issue_receipt(payment, dossier, dossier.citizen, assessment)
         if dossier.status is DossierStatus.PAYMENT_REQUESTED:
-            note = f"Đã thanh toán {payment.amount_vnd} đồng, biên lai {receipt.number}."
+            note = PAID_NOTE % (payment.amount_vnd, receipt.number)
             await self._dossiers.resume_after_payment(dossier, note, after_commit)
         else:
             detail = f"paid {payment.amount_vnd} VND while dossier {dossier.code} was {dossier.status}"
             await report_issue(IssueKind.UNEXPECTED_PAYMENT, payment.gateway_reference, detail, payment)
         await notify_now(
             ReminderKind.PAYMENT_RECEIVED,
-            f"payment:{payment.id}",
+            RECEIVED_SUBJECT % payment.id,
             self.clock(),
             citizen_id=dossier.citizen_id,  # type: ignore[attr-defined]
             params={"amountVnd": payment.amount_vnd, "receiptNumber": receipt.number, "dossierCode": dossier.code},
