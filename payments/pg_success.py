@@ -7,8 +7,8 @@ and citizen the event names, of a dossier awaiting its fee. Everything else (unk
 already taken, dossier moved on) is left untouched for the ORM path of `PaymentService.handle_event`, which
 reports it. Locking before recording the event makes concurrent copies of the event wait, then find the payment
 taken. The dossier's move is `DossierService.resume_after_payment` for this one case: the system moving
-PAYMENT_REQUESTED to PROCESSING stops or starts no clock and schedules no reminder; with portal sync on, that
-service's own path is used instead.
+PAYMENT_REQUESTED to PROCESSING stops or starts no clock and schedules no reminder; with portal sync on, the caller
+runs the statement in a transaction and adds the portal's rows for the move (`DossierService.sync_portal`).
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -43,7 +44,7 @@ from payments.models import (
     RefundStatus,
     WebhookEvent,
 )
-from payments.pg_success import DUPLICATE, apply_success
+from payments.pg_success import DUPLICATE, Applied, apply_success
 from payments.receipts import PAID_NOTE, issue_receipt
 from payments.reminders import RECEIVED_SUBJECT
 
@@ -291,14 +292,9 @@ class PaymentService:
 
     async def handle_event(self, event: GatewayEvent) -> Outcome:
         """Apply a verified gateway event exactly once; the event's id is recorded in the same transaction."""
-        if event.kind is EventKind.PAYMENT_SUCCEEDED and self._in_one_statement():
-            done = await apply_success(self.gateway.name, event, MAY_SUCCEED, self.clock())
-            if done is not None:
-                outcome = Outcome.DUPLICATE if done is DUPLICATE else Outcome.APPLIED
-                if done is not DUPLICATE:
-                    await self._dossiers.publish_change(
-                        done.dossier_id, done.dossier_code, done.citizen_id, done.event_id
-                    )
+        if event.kind is EventKind.PAYMENT_SUCCEEDED and connections.get("default").capabilities.dialect == "postgres":
+            outcome = await self._succeed_in_one_statement(event)
+            if outcome is not None:
                 logger.info("gateway event %s %s: %s", event.type, event.id, outcome)
                 return outcome
         after_commit: list[Callable[[], Awaitable[None]]] = []
@@ -326,10 +322,18 @@ class PaymentService:
         logger.info("gateway event %s %s: %s", event.type, event.id, outcome)
         return outcome
 
-    def _in_one_statement(self) -> bool:
-        """PostgreSQL applies a plain success in one statement (`payments.pg_success`) unless dossier moves also
-        feed the portal."""
-        return connections.get("default").capabilities.dialect == "postgres" and not self._dossiers.syncs_portal
+    async def _succeed_in_one_statement(self, event: GatewayEvent) -> Outcome | None:
+        """A success applied by `payments.pg_success` (PostgreSQL), or None for the ORM path. With portal sync on,
+        the portal's rows for the dossier's move are written in the same transaction as the statement."""
+        portal = self._dossiers.syncs_portal
+        async with in_transaction() if portal else nullcontext():
+            done = await apply_success(self.gateway.name, event, MAY_SUCCEED, self.clock())
+            if portal and isinstance(done, Applied):
+                await self._dossiers.sync_portal(done.dossier_id, done.event_id)
+        if done is None or done is DUPLICATE:
+            return None if done is None else Outcome.DUPLICATE
+        await self._dossiers.publish_change(done.dossier_id, done.dossier_code, done.citizen_id, done.event_id)
+        return Outcome.APPLIED
 
     async def _apply(self, event: GatewayEvent, payment: Payment, after_commit: list) -> Outcome:
         if event.kind is EventKind.PAYMENT_SUCCEEDED:

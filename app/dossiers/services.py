@@ -356,6 +356,10 @@ class DossierService:
         """Whether a status change also queues rows for the national portal (`app.portal_sync`)."""
         return self._portal.enabled
 
+    async def sync_portal(self, dossier_id: int, event_id: int) -> None:
+        """Queue for the portal a change written by the caller in its own transaction (timeline event `event_id`)."""
+        await self._portal.dossier_changed(dossier_id, await DossierEvent.get(id=event_id))
+
     async def _publish(self, dossier: Dossier, event: DossierEvent | None) -> None:
         await self.publish_change(dossier.id, dossier.code, dossier.citizen_id, event.id if event else None)  # type: ignore[attr-defined]
 
