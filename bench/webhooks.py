@@ -40,6 +40,7 @@ from app.catalogue.demo_data import load_centres, load_procedures
 from app.catalogue.models import Centre, Procedure
 from app.db import PooledConnection, apply_migrations
 from app.dossiers.models import Dossier, DossierStatus
+from app.garbage_collection import tune_for_long_lived_connections
 from app.main import create_app
 from app.settings import Settings
 from payments.models import Payment, Receipt
@@ -174,6 +175,7 @@ async def run(count: int, concurrency: int, rounds: int, chunk: int, url: str) -
                         stripe_api_base="http://127.0.0.1:9")  # fmt: skip
     await apply_migrations(settings)
     app = create_app(settings)
+    tune_for_long_lived_connections()  # as `serve` runs the app (create_served_app): no full collection mid-run
     bare = bare_app()
     async with app.router.lifespan_context(app):
         if not await Centre.exists():
