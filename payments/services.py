@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
@@ -42,7 +44,9 @@ from payments.models import (
     RefundStatus,
     WebhookEvent,
 )
-from payments.receipts import issue_receipt
+from payments.pg_success import DUPLICATE, Applied, apply_success
+from payments.receipts import PAID_NOTE, issue_receipt
+from payments.reminders import RECEIVED_SUBJECT
 
 logger = logging.getLogger(__name__)
 
@@ -288,6 +292,11 @@ class PaymentService:
 
     async def handle_event(self, event: GatewayEvent) -> Outcome:
         """Apply a verified gateway event exactly once; the event's id is recorded in the same transaction."""
+        if event.kind is EventKind.PAYMENT_SUCCEEDED and connections.get("default").capabilities.dialect == "postgres":
+            outcome = await self._succeed_in_one_statement(event)
+            if outcome is not None:
+                logger.info("gateway event %s %s: %s", event.type, event.id, outcome)
+                return outcome
         after_commit: list[Callable[[], Awaitable[None]]] = []
         async with in_transaction():
             try:
@@ -312,6 +321,19 @@ class PaymentService:
             await publish()
         logger.info("gateway event %s %s: %s", event.type, event.id, outcome)
         return outcome
+
+    async def _succeed_in_one_statement(self, event: GatewayEvent) -> Outcome | None:
+        """A success applied by `payments.pg_success` (PostgreSQL), or None for the ORM path. With portal sync on,
+        the portal's rows for the dossier's move are written in the same transaction as the statement."""
+        portal = self._dossiers.syncs_portal
+        async with in_transaction() if portal else nullcontext():
+            done = await apply_success(self.gateway.name, event, MAY_SUCCEED, self.clock())
+            if portal and isinstance(done, Applied):
+                await self._dossiers.sync_portal(done.dossier_id, done.event_id)
+        if done is None or done is DUPLICATE:
+            return None if done is None else Outcome.DUPLICATE
+        await self._dossiers.publish_change(done.dossier_id, done.dossier_code, done.citizen_id, done.event_id)
+        return Outcome.APPLIED
 
     async def _apply(self, event: GatewayEvent, payment: Payment, after_commit: list) -> Outcome:
         if event.kind is EventKind.PAYMENT_SUCCEEDED:
@@ -346,14 +368,14 @@ class PaymentService:
         assessment = await FeeAssessment.get_or_none(dossier_id=dossier.id)
         receipt = await issue_receipt(payment, dossier, dossier.citizen, assessment)
         if dossier.status is DossierStatus.PAYMENT_REQUESTED:
-            note = f"Đã thanh toán {payment.amount_vnd} đồng, biên lai {receipt.number}."
+            note = PAID_NOTE % (payment.amount_vnd, receipt.number)
             await self._dossiers.resume_after_payment(dossier, note, after_commit)
         else:
             detail = f"paid {payment.amount_vnd} VND while dossier {dossier.code} was {dossier.status}"
             await report_issue(IssueKind.UNEXPECTED_PAYMENT, payment.gateway_reference, detail, payment)
         await notify_now(
             ReminderKind.PAYMENT_RECEIVED,
-            f"payment:{payment.id}",
+            RECEIVED_SUBJECT % payment.id,
             self.clock(),
             citizen_id=dossier.citizen_id,  # type: ignore[attr-defined]
             params={"amountVnd": payment.amount_vnd, "receiptNumber": receipt.number, "dossierCode": dossier.code},

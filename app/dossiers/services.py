@@ -351,11 +351,21 @@ class DossierService:
             created_at=now,
         )
 
+    @property
+    def syncs_portal(self) -> bool:
+        """Whether a status change also queues rows for the national portal (`app.portal_sync`)."""
+        return self._portal.enabled
+
+    async def sync_portal(self, dossier_id: int, event_id: int) -> None:
+        """Queue for the portal a change written by the caller in its own transaction (timeline event `event_id`)."""
+        await self._portal.dossier_changed(dossier_id, await DossierEvent.get(id=event_id))
+
     async def _publish(self, dossier: Dossier, event: DossierEvent | None) -> None:
-        message = {"dossierId": dossier.id, "code": dossier.code, "eventId": event.id if event else None}
-        channels = {
-            dossier_channel(dossier.id),
-            citizen_dossiers_channel(dossier.citizen_id),  # type: ignore[attr-defined]
-        }
-        for channel in sorted(channels):
+        await self.publish_change(dossier.id, dossier.code, dossier.citizen_id, event.id if event else None)  # type: ignore[attr-defined]
+
+    async def publish_change(self, dossier_id: int, code: str, citizen_id: int, event_id: int | None) -> None:
+        """Tell the dossier's and its citizen's subscribers, once the change (timeline event `event_id`, None for
+        a change without one) has committed."""
+        message = {"dossierId": dossier_id, "code": code, "eventId": event_id}
+        for channel in sorted({dossier_channel(dossier_id), citizen_dossiers_channel(citizen_id)}):
             await self._bus.publish(channel, message)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections import Counter
 
 import pytest
 
@@ -49,6 +50,7 @@ async def test_a_succeeded_event_records_the_payment_moves_the_dossier_issues_a_
     last = await DossierEvent.filter(dossier_id=dossier.id).order_by("-id").first()
     assert (last.from_status, last.to_status, last.actor_kind) == ("payment_requested", "processing", "system")
     receipt = await Receipt.get(payment_id=payment.id)
+    assert last.note == f"Đã thanh toán {FEE} đồng, biên lai {receipt.number}."
     assert receipt.amount_vnd == FEE and receipt.centre_id == cast.ha_long.id
     assert (receipt.payer_name, receipt.payer_phone) == ("Nguyễn Thị Hoa", "+84912345678")
     assert receipt.lines == [{"label_vi": "Lệ phí", "label_en": "Fee", "unit_price_vnd": FEE, "quantity": 1,
@@ -172,6 +174,20 @@ async def test_twenty_concurrent_replays_and_a_late_failure_make_one_payment_rec
     assert await WebhookEvent.all().count() == 2
     moves = await DossierEvent.filter(dossier_id=awaiting_fee.id, to_status=DossierStatus.PROCESSING).count()
     assert moves == 2  # staff's first move to processing, then the system's after payment
+
+
+async def test_copies_under_other_event_ids_racing_the_first_make_one_payment(
+    client, payments, awaiting_fee, fake_stripe
+):
+    _, body = await paid(payments, awaiting_fee, fake_stripe)
+    copies = [json.dumps({**json.loads(body), "id": f"evt_copy_{n}"}).encode() for n in range(5)]
+
+    responses = await asyncio.gather(*(post(client, copy) for copy in [body] * 10 + copies))
+
+    assert Counter(r.json()["outcome"] for r in responses) == {"APPLIED": 1, "DUPLICATE": 9, "ALREADY_APPLIED": 5}
+    assert await Receipt.all().count() == 1
+    assert await Reminder.filter(kind=ReminderKind.PAYMENT_RECEIVED).count() == 1
+    assert await DossierEvent.filter(dossier_id=awaiting_fee.id, actor_kind="system").count() == 1
 
 
 async def test_a_success_delivered_under_another_event_id_changes_nothing_more(

@@ -11,6 +11,9 @@ from app.portal_sync.figures import portal_sync_figures, retry_parked
 from app.portal_sync.models import OutboxState, PortalOutbox
 from app.portal_sync.records import portal_time
 from app.working_days import LOCAL_TZ
+from payments.gateway import EventKind, GatewayEvent, Intent, IntentState
+from payments.models import Payment
+from tests.payments.fixtures import FEE
 from tests.portal_sync.conftest import outbox_states
 
 S = DossierStatus
@@ -118,3 +121,20 @@ async def test_an_expired_session_signs_in_again_and_sends(synced, cast):
 def test_backoff_doubles_from_the_first_wait_up_to_the_maximum():
     waits = [backoff(attempt, 10, 3600).total_seconds() for attempt in (1, 2, 3, 9, 40)]
     assert waits == [10, 20, 40, 2560, 3600]
+
+
+async def test_a_paid_fee_reaches_the_portal_with_the_move_back_to_processing(synced, cast):
+    dossier = await synced.file(cast)
+    await synced.move(dossier, cast, S.RECEIVED, S.PROCESSING, S.PAYMENT_REQUESTED)
+    await Payment.create(dossier_id=dossier.id, gateway="simulated", gateway_reference="pi_portal", amount_vnd=FEE)
+    paid_at = datetime.now(UTC)
+    metadata = {"dossier_code": dossier.code, "citizen_id": str(cast.citizen.id)}
+    intent = Intent("pi_portal", FEE, "vnd", IntentState.SUCCEEDED, metadata, paid_at)
+    succeeded = GatewayEvent("evt_portal", "payment_intent.succeeded", EventKind.PAYMENT_SUCCEEDED, paid_at,
+                             "pi_portal", intent)  # fmt: skip
+
+    assert await synced.services.payments.handle_event(succeeded) == "APPLIED"
+    await synced.deliver()
+
+    assert synced.portal.steps(dossier.code) == ["receiving", "new", "processing", "paying", "processing"]
+    assert synced.portal.records[dossier.code]["TrangThaiHoSo"] == "processing"
