@@ -23,6 +23,7 @@ import logging
 import os
 import random
 import re
+import signal
 import socket
 import statistics
 import subprocess
@@ -293,7 +294,7 @@ def wrk(url: str, case: Case, seconds: int, folder: Path) -> tuple[float, int]:
     if case.token:
         lines.append(f'wrk.headers["Authorization"] = "Bearer {case.token}"')
     script.write_text("\n".join(lines) + "\n")
-    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", str(script), url]
+    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "60s", "-s", str(script), url]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     if "Non-2xx" in output or "Socket errors" in output:
         raise RuntimeError(f"{case.label}: wrk saw failures\n{output}")
@@ -346,6 +347,7 @@ def main() -> None:
     cases = asyncio.run(prepare_cases(database))
     environment = settings_environment(database)
     servers: dict[str, tuple[subprocess.Popen, int]] = {}
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the servers too
     try:
         for kind in ("w0", "w1", "app"):
             port = free_port()
