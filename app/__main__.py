@@ -36,6 +36,18 @@ async def _with_orm(settings: Settings, work: Callable[[], Awaitable[None]]) -> 
         await Tortoise.close_connections()
 
 
+def uvicorn_options(settings: Settings) -> dict[str, object]:
+    """How `serve` runs uvicorn, besides the app, host, port and workers (bench/api.py serves its baselines so)."""
+    return {
+        "log_config": None,
+        "proxy_headers": False,  # the app reads X-Forwarded-For from TRUSTED_PROXIES only (app/main.py)
+        "ws_max_size": settings.max_graphql_body_bytes,  # one websocket message: no larger than an HTTP body
+        # the lightest connection measured by bench/fanout.py that keeps websockets' C framing (README, fan-out)
+        "ws": "websockets-sansio",
+        "ws_per_message_deflate": False,  # a zlib context per socket costs memory; payloads are small JSON
+    }
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -48,12 +60,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         host=args.host or settings.host,
         port=args.port or settings.port,
         workers=args.workers,
-        log_config=None,
-        proxy_headers=False,  # the app reads X-Forwarded-For from TRUSTED_PROXIES only (app/main.py)
-        ws_max_size=settings.max_graphql_body_bytes,  # one websocket message: no larger than an HTTP body
-        # the lightest connection measured by bench/fanout.py that keeps websockets' C framing (README, fan-out)
-        ws="websockets-sansio",
-        ws_per_message_deflate=False,  # a zlib context per socket costs memory; payloads are small JSON
+        **uvicorn_options(settings),
     )
     return 0
 

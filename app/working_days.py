@@ -53,20 +53,39 @@ def local_midnight(day: date) -> datetime:
 
 
 def working_time_between(start: datetime, end: datetime) -> timedelta:
-    """How much of [start, end) falls on working dates (negative when `end` is before `start`)."""
+    """How much of [start, end) falls on working dates (negative when `end` is before `start`).
+
+    The partial first and last dates are measured; the whole dates between are counted, not walked: five per whole
+    week, the remaining few looked at, minus the public holidays that fall on a weekday.
+    """
     if end < start:
         return -working_time_between(end, start)
     start_local, end_local = start.astimezone(LOCAL_TZ), end.astimezone(LOCAL_TZ)
+    first, last = start_local.date(), end_local.date()
+    if first == last:
+        return end_local - start_local if is_working_day(first) else timedelta(0)
     total = timedelta(0)
-    day = start_local.date()
-    while day <= end_local.date():
-        if is_working_day(day):
-            lower = max(start_local, local_midnight(day))
-            upper = min(end_local, local_midnight(day + DAY))
-            if upper > lower:
-                total += upper - lower
-        day += DAY
-    return total
+    if is_working_day(first):
+        total += local_midnight(first + DAY) - start_local
+    if is_working_day(last):
+        total += end_local - local_midnight(last)
+    return total + DAY * working_days_within(first + DAY, last - DAY)
+
+
+def working_days_within(first: date, last: date) -> int:
+    """How many working days [first, last] holds (0 when `last` is before `first`), without walking the dates."""
+    if last < first:
+        return 0
+    length = (last - first).days + 1
+    weeks, rest = divmod(length, 7)
+    weekdays = 5 * weeks + sum((first.weekday() + offset) % 7 < 5 for offset in range(rest))
+    holidays_on_weekdays = sum(
+        1
+        for year in range(first.year, last.year + 1)
+        for holiday in _holidays(year)
+        if first <= holiday <= last and holiday.weekday() < 5
+    )
+    return weekdays - holidays_on_weekdays
 
 
 def add_working_time(start: datetime, amount: timedelta) -> datetime:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime, timedelta
 
 from app.working_days import (
@@ -9,6 +10,7 @@ from app.working_days import (
     TimeLeft,
     add_working_time,
     due_at,
+    is_public_holiday,
     is_working_day,
     local_midnight,
     working_time_between,
@@ -81,3 +83,41 @@ def test_negative_working_time_walks_back_over_non_working_dates():
 
 def test_a_local_date_starts_at_17_00_utc_the_day_before():
     assert local_midnight(date(2026, 2, 17)) == datetime(2026, 2, 16, 17, 0, tzinfo=UTC)
+
+
+def day_by_day(start: datetime, end: datetime) -> timedelta:
+    """The working time of [start, end) the slow, obvious way: every date looked at."""
+    total, day = timedelta(0), start.astimezone(LOCAL_TZ).date()
+    while day <= end.astimezone(LOCAL_TZ).date():
+        if is_working_day(day):
+            lower = max(start.astimezone(LOCAL_TZ), local_midnight(day))
+            upper = min(end.astimezone(LOCAL_TZ), local_midnight(day + timedelta(days=1)))
+            total += max(upper - lower, timedelta(0))
+        day += timedelta(days=1)
+    return total
+
+
+def test_counted_working_time_equals_walking_every_date():
+    rng = random.Random(21)
+    origin = datetime(2024, 12, 20, tzinfo=UTC)  # spans reach over three Tết holidays and many weekends
+    spans = [
+        (timedelta(minutes=rng.randrange(0, 5 * 365 * 1440)), rng.choice([0, 1, 3, 9, 40, 400, 800]))
+        for _ in range(1500)
+    ]
+    holidays_crossed = 0
+    for offset, days in spans:
+        start = origin + offset
+        end = start + timedelta(days=days, minutes=rng.randrange(0, 1440))
+        assert working_time_between(start, end) == day_by_day(start, end), (start, end)
+        assert working_time_between(end, start) == -day_by_day(start, end)
+        holidays_crossed += any(is_public_holiday((start + timedelta(days=n)).date()) for n in range(days))
+    assert holidays_crossed > 100  # the holidays were really in the spans
+    # Edges: both ends on one date, at local midnights, on a holiday, on a weekend.
+    tet = local(2026, 2, 17, 9, 0)
+    for start, end in [
+        (tet, tet + timedelta(hours=3)),
+        (local(2026, 2, 13), local(2026, 2, 24)),
+        (local(2026, 11, 28, 10), local(2026, 11, 29, 23)),
+        (local(2026, 11, 27, 23), local(2026, 11, 30, 1)),
+    ]:
+        assert working_time_between(start, end) == day_by_day(start, end)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -13,6 +14,7 @@ from app.accounts.models import StaffRole
 
 ISSUER = "quangninh-dichvucong"
 ALGORITHM = "HS256"
+VERIFIED_TOKENS_KEPT = 4096  # about 2 MB; a token is re-verified once it has been pushed out
 
 
 class InvalidAccessToken(Exception):
@@ -41,10 +43,13 @@ def issue_access_token(viewer: Viewer, secret_key: str, ttl: timedelta, now: dat
     return jwt.encode(claims, secret_key, algorithm=ALGORITHM), expires_at
 
 
+@functools.lru_cache(maxsize=VERIFIED_TOKENS_KEPT)
 def read_access_token(token: str, secret_key: str) -> Viewer:
     """The viewer a genuine token names, with its expiry (for the caller to compare with its clock) and sign-in.
 
     Raises InvalidAccessToken for a forged or malformed token, and for one without a sign-in (`sid`).
+    The answer depends on nothing but the token and the key (expiry and revocation are the caller's checks, on
+    every use), so the most recently verified tokens are remembered; refusals are not (they raise).
     """
     try:
         claims = jwt.decode(

@@ -16,7 +16,6 @@ from app.api.errors import bad_input
 from app.api.ids import database_id, database_ids
 from app.api.pagination import After, Connection, First, build_connection, page_window, paginate_queryset
 from app.catalogue import models
-from app.catalogue.document_requirements import DocumentRequirement as Requirement
 from app.catalogue.document_requirements import requirements_of
 from app.catalogue.forms import FormField
 from app.catalogue.models import CentreKind, DelegationRule, ProcedureLevel, localised_name
@@ -77,9 +76,15 @@ class Centre(relay.Node):
     is_island: bool = strawberry.field(description="On an island: reached from the mainland by boat only.")
     phone: str | None = strawberry.field(description="Hotline, null when not published.")
     counters: int = strawberry.field(description="Reception counters open in parallel.")
-    opening_hours: list[OpeningInterval] = strawberry.field(
-        description="Weekly opening intervals; days without intervals are closed."
-    )
+    stored_hours: strawberry.Private[dict[str, list[list[str]]]]
+
+    @strawberry.field(description="Weekly opening intervals; days without intervals are closed.")
+    def opening_hours(self) -> list[OpeningInterval]:
+        return [
+            OpeningInterval(weekday=int(day), opens=opens, closes=closes)
+            for day, intervals in sorted(self.stored_hours.items())
+            for opens, closes in intervals
+        ]
 
     @classmethod
     def from_model(cls, centre: models.Centre) -> Centre:
@@ -95,11 +100,7 @@ class Centre(relay.Node):
             is_island=centre.is_island,
             phone=centre.phone or None,
             counters=centre.counters,
-            opening_hours=[
-                OpeningInterval(weekday=int(day), opens=opens, closes=closes)
-                for day, intervals in sorted(centre.opening_hours.items())
-                for opens, closes in intervals
-            ],
+            stored_hours=centre.opening_hours,
         )
 
     @classmethod
@@ -129,8 +130,8 @@ class Procedure(relay.Node):
     )
     delegation: DelegationRule = strawberry.field(description="Whether a delegate may do it for someone.")
     delegation_reason_texts: strawberry.Private[dict[str, str]]
-    requirements: strawberry.Private[list[Requirement]]
-    form: strawberry.Private[list[FormField]]
+    # the stored row: requirements and form fields are built from it only when a query selects them
+    stored: strawberry.Private[models.Procedure]
 
     @strawberry.field(description="Why delegation is restricted, in the caller's language; null when ALLOWED.")
     def delegation_reason(self, info: Info) -> str | None:
@@ -149,7 +150,7 @@ class Procedure(relay.Node):
         "requirements are not known from a source lists its summary names as optional."
     )
     def document_requirements(self) -> list[DocumentRequirement]:
-        return [DocumentRequirement.from_requirement(requirement) for requirement in self.requirements]
+        return [DocumentRequirement.from_requirement(requirement) for requirement in requirements_of(self.stored)]
 
     @strawberry.field(description="Questions of the online form, answered in `submitDossier`.")
     def form_fields(self, info: Info) -> list[FormFieldSpec]:
@@ -161,7 +162,7 @@ class Procedure(relay.Node):
                 kind=field.kind.value,
                 required=field.required,
             )
-            for field in self.form
+            for field in map(FormField.from_json, self.stored.form_fields)
         ]
 
     @strawberry.field(description="Name in the caller's language.")
@@ -200,8 +201,7 @@ class Procedure(relay.Node):
             processing_days=procedure.processing_days,
             delegation=procedure.delegation,
             delegation_reason_texts=dict(procedure.delegation_reason),
-            requirements=requirements_of(procedure),
-            form=[FormField.from_json(field) for field in procedure.form_fields],
+            stored=procedure,
         )
 
     @classmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -24,6 +25,11 @@ from app.container import Services
 
 MAX_SUBSCRIPTIONS_PER_CONNECTION = 20
 AUTHORIZATION_KEYS = ("Authorization", "authorization")
+
+
+def json_text(data: object) -> str:
+    """`data` as compact JSON text, non-ASCII characters as they are (orjson: several times faster than json)."""
+    return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -68,13 +74,16 @@ class GraphQLView(GraphQL[Context, None]):
         return data
 
     def encode_json(self, data: object) -> str | bytes:
-        """A `next` message carrying shared data splices that data's one encoding behind the operation's id."""
+        """Answers and messages as text (a websocket message stays a text frame) by `json_text`.
+
+        A `next` message carrying shared data splices that data's one encoding behind the operation's id.
+        """
         if isinstance(data, dict) and data.get("type") == "next" and len(data) == 3:
             payload = data.get("payload")
             if isinstance(payload, dict) and len(payload) == 1 and isinstance(payload.get("data"), SharedData):
-                shared = payload["data"].encoded(super().encode_json)
-                return f'{{"id":{super().encode_json(data["id"])},"type":"next","payload":{{"data":{shared}}}}}'
-        return super().encode_json(data)
+                shared = payload["data"].encoded(json_text)
+                return f'{{"id":{json_text(data["id"])},"type":"next","payload":{{"data":{shared}}}}}'
+        return json_text(data)
 
     async def run(self, request, context=UNSET, root_value=UNSET):
         """Also counts the open websocket connections (app/metrics.py)."""

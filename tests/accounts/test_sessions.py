@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import jwt
+import pytest
 
 from app.accounts.identity import Viewer, ViewerKind
 from app.accounts.models import Citizen, Session, StaffMember
-from app.accounts.tokens import ISSUER, issue_access_token
+from app.accounts.tokens import ISSUER, InvalidAccessToken, issue_access_token, read_access_token
 
 ME = "{ me { __typename ... on Citizen { phone } } }"
 REFRESH = """mutation($token: String!) { refreshToken(input: {refreshToken: $token}) {
@@ -127,3 +128,16 @@ async def test_a_malformed_authorization_header_is_an_invalid_token(client, sign
     for authorization in (token, f"Token {token}", "Bearer ", "Bearer"):
         response = await client.post("/graphql", json={"query": ME}, headers={"Authorization": authorization})
         assert refused_with(response.json()) == "INVALID_TOKEN", authorization
+
+
+async def test_a_token_already_verified_still_expires_and_still_needs_its_key(
+    app, gql, sign_in_citizen, settings, time_machine
+):
+    viewer = read_access_token((await sign_in_citizen())["accessToken"], settings.secret_key)
+    now = app.state.services.clock()
+    token, _ = issue_access_token(viewer, settings.secret_key, timedelta(minutes=1), now)
+    assert (await gql(ME, token=token))["data"]["me"]["phone"] == "+84912345678"
+    time_machine.move_to(now + timedelta(minutes=2), tick=True)
+    assert refused_with(await gql(ME, token=token)) == "TOKEN_EXPIRED"
+    with pytest.raises(InvalidAccessToken):
+        read_access_token(token, "a rotated secret key that is long enough")
