@@ -185,10 +185,6 @@ class Clients:
     def refusals(self) -> list[dict]:
         return [refusal for answer in self.ask("refusals") for refusal in answer]
 
-
-class Refused(Exception):
-    """The server refused connections or subscriptions: the figures would mean nothing."""
-
     def close(self) -> None:
         with suppress(Exception):
             self.ask("close")
@@ -196,6 +192,10 @@ class Refused(Exception):
             process.join(10)
             if process.is_alive():
                 process.terminate()
+
+
+class Refused(Exception):
+    """The server refused connections or subscriptions: the figures would mean nothing."""
 
 
 # ---------------------------------------------------------------- the servers
