@@ -3,7 +3,8 @@
 Publishers call `publish` after their transaction commits. Each subscriber gets a bounded queue: when a slow
 subscriber falls behind, its oldest messages are dropped (an event says "this changed, read it again", so the
 newest matter). One Redis connection per process fans messages out to all local subscribers, and reconnects
-(resubscribing every channel) after Redis restarts.
+(resubscribing every channel) after Redis restarts. Messages that arrived together are handed on together (up to
+`READ_BATCH`), so their subscribers run in the same turn of the event loop and can share reads.
 
 Gaps: pub/sub keeps nothing for a listener that is not connected, so after the listening connection was lost
 and is back, every subscription of this process receives `RESYNC` ({"kind": "RESYNC"}): "you may have missed
@@ -34,6 +35,7 @@ RECONNECT_DELAYS = (0.1, 0.5, 1.0, 2.0, 5.0)
 SUBSCRIBE_WAIT_SECONDS = 2.0
 CONNECT_TIMEOUT_SECONDS = 2.0
 STOP_WAIT_SECONDS = 2.0
+READ_BATCH = 500  # messages already arrived, handed on to subscribers in one go
 UNSENT_LIMIT = 10_000  # events kept while Redis is down; beyond, the oldest are dropped (subscribers get RESYNC)
 RESYNC_KIND = "RESYNC"
 
@@ -277,6 +279,16 @@ class RedisEventBus:
             return
         self._fan_out.deliver(message["channel"].decode(), payload)
 
+    async def _follow(self, pubsub: redis.client.PubSub, subscribed: set[str]) -> set[str]:
+        """Subscribe `pubsub` to the channels local subscribers want, and off the others; returns them."""
+        wanted = set(self._fan_out.queues)
+        if wanted - subscribed:
+            await pubsub.subscribe(*(wanted - subscribed))
+        if subscribed - wanted:
+            await pubsub.unsubscribe(*(subscribed - wanted))
+        self._subscribed = wanted
+        return wanted
+
     async def _until_listening(self, channels: tuple[str, ...]) -> None:
         """Wait (bounded) until Redis confirmed the channels, so an event published right after is not missed."""
         with contextlib.suppress(TimeoutError):
@@ -303,35 +315,48 @@ class RedisEventBus:
                 await asyncio.sleep(delay)
 
     async def _read_once(self, resync: bool) -> None:
-        """Listen on one connection until it fails. With `resync`, once subscribed again, tell every subscriber."""
+        """Listen on one connection until it fails. With `resync`, once subscribed again, tell every subscriber.
+
+        The channels are compared with those wanted only when subscriptions changed (`_changed`).
+        """
         self._connected = False
         pubsub = self._listener.pubsub(ignore_subscribe_messages=True)
         subscribed: set[str] = set()
+        self._changed.set()  # this connection subscribes to nothing yet
         try:
             while not self._stopping:
-                self._changed.clear()  # before reading what is wanted, so no later change or stop goes unseen
-                wanted = set(self._fan_out.queues)
-                if wanted - subscribed:
-                    await pubsub.subscribe(*(wanted - subscribed))
-                if subscribed - wanted:
-                    await pubsub.unsubscribe(*(subscribed - wanted))
-                subscribed = self._subscribed = wanted
-                if subscribed and not self._connected:
-                    self._connected = True
-                    if resync:
-                        self._fan_out.resync()
-                self._listening.set()
+                if self._changed.is_set():
+                    self._changed.clear()  # before reading what is wanted, so no later change or stop goes unseen
+                    subscribed = await self._follow(pubsub, subscribed)
+                    if subscribed and not self._connected:
+                        self._connected = True
+                        if resync:
+                            self._fan_out.resync()
+                    self._listening.set()
                 if not subscribed:
                     await self._changed.wait()
                     continue
-                message = await pubsub.get_message(timeout=0.05)
-                if message is not None and message["type"] == "message":
+                for message in await _arrived(pubsub):
                     self._deliver(message)
         finally:
             self._subscribed = set()
             with contextlib.suppress(redis.RedisError, OSError, TimeoutError):
                 async with asyncio.timeout(STOP_WAIT_SECONDS):
                     await pubsub.aclose()
+
+
+async def _arrived(pubsub: redis.client.PubSub) -> list[dict]:
+    """The pub/sub messages that arrived: waits briefly for the first, then takes those already there, at most
+    `READ_BATCH`."""
+    arrived: list[dict] = []
+    message = await pubsub.get_message(timeout=0.05)
+    while message is not None:
+        if message["type"] == "message":
+            arrived.append(message)
+        if len(arrived) == READ_BATCH:
+            break
+        message = await pubsub.get_message(timeout=0)
+    return arrived
 
 
 def build_event_bus(redis_url: str) -> EventBus:

@@ -2,16 +2,18 @@
 bare Starlette websocket broadcast fed by the same Redis, measured in the same run.
 
 Run: .venv/bin/python bench/fanout.py [--connections 10000] [--rate 200] [--seconds 10] [--clients 2]
-[--database postgres://postgres@127.0.0.1:5432/test] [--redis redis://127.0.0.1:6379] [--memory-only]
-[--no-memory-variants]
+[--scenarios one steady] [--database postgres://postgres@127.0.0.1:5432/test] [--redis redis://127.0.0.1:6379]
+[--memory-only] [--no-memory-variants]
 It creates a scratch PostgreSQL database next to --database and drops it afterwards; every socket is on 127.0.0.1.
 Real websocket clients (the `websockets` library, graphql-transport-ws) run in --clients processes.
-Scenarios:
-- one change watched by every connection: half the sockets are staff of the handling centre with the staff
-  detail selection (graphql/staff_dossiers.graphql), half the owner with the citizen's (dossier_tracking.graphql);
+The subscriptions are the app's own operations (`app_operations()`: graphql/*.graphql with their fragments); a
+subscription the server refuses (an error or complete message) stops the run with the server's answer.
+Scenarios (`--scenarios`):
+- one: one change watched by every connection: half the sockets are staff of the handling centre with the staff
+  detail selection (StaffDossierUpdated), half the owner with the citizen's (DossierUpdated);
   the change is a real `DossierService.change_status` in this process; latency runs from just before that call
   (so it includes the commit) to each arrival;
-- every connection a citizen watching their own dossier, `--rate` changes per second spread over them for
+- steady: every connection a citizen watching their own dossier, `--rate` changes per second spread over them for
   `--seconds`: each change is published on Redis as a committing worker does; latency runs from the publish;
 - memory per connection: the server's RSS growth per authenticated idle connection, then per subscription, for
   each uvicorn websocket implementation and per-message compression setting.
@@ -40,7 +42,6 @@ from uuid import uuid4
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project root
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCUMENTS = ROOT / "graphql"
 PROTOCOL = "graphql-transport-ws"
 CONNECT_CONCURRENCY = 100
 BARE_CHANNEL = "bench:bare"
@@ -110,6 +111,7 @@ async def _client(url: str, plans: list[tuple[str, dict]], pipe) -> None:
 
     loop = asyncio.get_running_loop()
     arrivals: list[tuple[float, str]] = []
+    refusals: list[dict] = []  # error or complete messages: the server ended a subscription
     sockets = []
     gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
 
@@ -125,16 +127,22 @@ async def _client(url: str, plans: list[tuple[str, dict]], pipe) -> None:
         with suppress(Exception):
             async for text in ws:
                 message = json.loads(text)
-                if message["type"] == "next":
+                if message["type"] == "next" and not message["payload"].get("errors"):
                     data = message["payload"].get("data") or {}
                     update = next(iter(data.values()), None) or {}
                     arrivals.append((time.time(), (update.get("dossier") or {}).get("code") or repr(message)))
+                elif message["type"] in ("next", "error", "complete"):
+                    refusals.append(message)
 
     listeners = []
     while True:
         command = await loop.run_in_executor(None, pipe.recv)
         if command == "connect":
-            sockets = await asyncio.gather(*(open_one(token) for token, _ in plans))
+            try:
+                sockets = await asyncio.gather(*(open_one(token) for token, _ in plans))
+            except Exception as error:  # reported to the driver, which stops the run
+                pipe.send(f"could not connect: {error!r}")
+                continue
             listeners = [asyncio.create_task(listen(ws)) for ws in sockets]
             pipe.send(len(sockets))
         elif command == "subscribe":
@@ -144,6 +152,8 @@ async def _client(url: str, plans: list[tuple[str, dict]], pipe) -> None:
         elif command == "arrivals":
             pipe.send(arrivals)
             arrivals = []
+        elif command == "refusals":
+            pipe.send(refusals)
         elif command == "close":
             for task in listeners:
                 task.cancel()
@@ -172,6 +182,9 @@ class Clients:
     def arrivals(self) -> list[tuple[float, str]]:
         return [arrival for answer in self.ask("arrivals") for arrival in answer]
 
+    def refusals(self) -> list[dict]:
+        return [refusal for answer in self.ask("refusals") for refusal in answer]
+
     def close(self) -> None:
         with suppress(Exception):
             self.ask("close")
@@ -179,6 +192,10 @@ class Clients:
             process.join(10)
             if process.is_alive():
                 process.terminate()
+
+
+class Refused(Exception):
+    """The server refused connections or subscriptions: the figures would mean nothing."""
 
 
 # ---------------------------------------------------------------- the servers
@@ -316,8 +333,11 @@ async def seed(connections: int, secret_key: str):
     return citizen_tokens, staff_tokens, staff[0]
 
 
-def subscription(file: str, operation: str, code: str) -> dict:
-    return {"query": (DOCUMENTS / file).read_text(), "operationName": operation, "variables": {"code": code}}
+def subscription(operation: str, code: str) -> dict:
+    """The subscribe payload of the app's operation `operation` (its document with the fragments it spreads)."""
+    from app.api.operations import app_operations
+
+    return {"query": app_operations()[operation], "operationName": operation, "variables": {"code": code}}
 
 
 # ---------------------------------------------------------------- measuring
@@ -334,7 +354,16 @@ async def wait_for(clients: Clients, expected: int, seconds: float) -> list[tupl
     while len(arrivals) < expected and time.monotonic() < deadline:
         await asyncio.sleep(0.5)
         arrivals += clients.arrivals()
+        stop_if_refused(clients)
     return arrivals
+
+
+def stop_if_refused(clients: Clients) -> None:
+    """Raise `Refused` (after closing the clients) when the server ended any subscription."""
+    refusals = clients.refusals()
+    if refusals:
+        clients.close()
+        raise Refused(f"the server refused {len(refusals):,} subscriptions; the first answer: {refusals[0]}")
 
 
 async def connect(server: Server, plans: list[tuple[str, dict]], client_count: int) -> tuple[Clients, int, int]:
@@ -342,12 +371,16 @@ async def connect(server: Server, plans: list[tuple[str, dict]], client_count: i
     await asyncio.sleep(1)
     before = server.rss()
     clients = Clients(server.url, plans, client_count)
-    clients.ask("connect")
+    failures = [answer for answer in clients.ask("connect") if isinstance(answer, str)]
+    if failures:
+        clients.close()
+        raise Refused(failures[0])
     await asyncio.sleep(2)
     idle = server.rss()
     clients.ask("subscribe")
     await server.settle()
     subscribed = server.rss()
+    stop_if_refused(clients)
     return clients, (idle - before) / len(plans), (subscribed - before) / len(plans)
 
 
@@ -463,45 +496,46 @@ async def run(args: argparse.Namespace) -> None:
             env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": args.redis, "APP_ENV": "development"}
             env |= {"LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"), "PYTHONPATH": str(ROOT)}
             owner, _, _, watched_code = citizens[0]
-            detail = subscription("dossier_tracking.graphql", "DossierUpdated", watched_code)
-            staff_detail = subscription("staff_dossiers.graphql", "StaffDossierUpdated", watched_code)
+            detail = subscription("DossierUpdated", watched_code)
+            staff_detail = subscription("StaffDossierUpdated", watched_code)
             one_plans = [
                 (staff_tokens[n % len(staff_tokens)], staff_detail) if n % 2 else (owner, detail)
                 for n in range(args.connections)
             ]
-            own_plans = [
-                (token, subscription("dossier_tracking.graphql", "DossierUpdated", code))
-                for token, _, _, code in citizens
-            ]
+            own_plans = [(token, subscription("DossierUpdated", code)) for token, _, _, code in citizens]
             if not args.no_memory_variants:
                 await memory_variants(env, folder, own_plans[: args.memory_sample], args.clients)
             if args.memory_only:
                 return
             app_server = Server("app", env, folder / "app.log")
             bare_server = Server("bare", env, folder / "bare.log", ws="websockets")
+            tables = []
             try:
-                dossier = await Dossier.get(code=watched_code)
                 PADDING = "x" * 1800  # about the size of the staff and citizen detail payloads
-                app_one = await one_change(app_server, "app", one_plans, args.clients, services, dossier, staff)
-                bare_one = await one_change(bare_server, "bare", one_plans, args.clients, services, None, None)
-                codes = [(citizen, dossier_id, code) for _, citizen, dossier_id, code in citizens]
-                app_steady = await steady_changes(
-                    app_server, "app", own_plans, codes, args.clients, services, args.rate, args.seconds
-                )
-                bare_steady = await steady_changes(
-                    bare_server, "bare", own_plans, codes, args.clients, services, args.rate, args.seconds
-                )
+                if "one" in args.scenarios:
+                    dossier = await Dossier.get(code=watched_code)
+                    app_one = await one_change(app_server, "app", one_plans, args.clients, services, dossier, staff)
+                    bare_one = await one_change(bare_server, "bare", one_plans, args.clients, services, None, None)
+                    tables.append((f"One change watched by {args.connections:,} subscribers", app_one, bare_one))
+                if "steady" in args.scenarios:
+                    codes = [(citizen, dossier_id, code) for _, citizen, dossier_id, code in citizens]
+                    app_steady = await steady_changes(
+                        app_server, "app", own_plans, codes, args.clients, services, args.rate, args.seconds
+                    )
+                    bare_steady = await steady_changes(
+                        bare_server, "bare", own_plans, codes, args.clients, services, args.rate, args.seconds
+                    )
+                    title = (
+                        f"{args.connections:,} citizens each watching their own dossier, {args.rate:.0f} changes/s "
+                        f"for {args.seconds:.0f} s"
+                    )
+                    tables.append((title, app_steady, bare_steady))
             finally:
                 app_server.stop()
                 bare_server.stop()
             print(f"\n{args.connections:,} connections, {args.clients} client processes, {os.cpu_count()} cores")
-            table(f"One change watched by {args.connections:,} subscribers", app_one, bare_one)
-            table(
-                f"{args.connections:,} citizens each watching their own dossier, {args.rate:.0f} changes/s "
-                f"for {args.seconds:.0f} s",
-                app_steady,
-                bare_steady,
-            )
+            for title, app_row, bare_row in tables:
+                table(title, app_row, bare_row)
         finally:
             await Tortoise.close_connections()
 
@@ -512,13 +546,18 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=2)
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--scenarios", nargs="+", choices=("one", "steady"), default=["one", "steady"])
     parser.add_argument("--memory-sample", type=int, default=2_000)
     parser.add_argument("--memory-only", action="store_true")
     parser.add_argument("--no-memory-variants", action="store_true", help="skip the uvicorn settings comparison")
     parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/test")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379")
     parser.add_argument("--logs", default="/tmp/fanout-bench")
-    asyncio.run(run(parser.parse_args()))
+    args = parser.parse_args()
+    try:
+        asyncio.run(run(args))
+    except Refused as refused:
+        raise SystemExit(f"stopped: {refused} (server logs in {args.logs})") from None
 
 
 if __name__ == "__main__":

@@ -348,9 +348,6 @@ class DossiersMutation:
         return RecordApologyPayload(apology=Apology.from_model(apology))
 
 
-_DOSSIER_PARENTS = ("procedure", "received_centre", "handling_centre")
-
-
 async def _updates(
     info: Info, authorize: Callable[[Info], Viewer], channel: str
 ) -> AsyncGenerator[DossierUpdate, None]:
@@ -376,14 +373,11 @@ async def _dossier_and_event(
 ) -> tuple[models.Dossier | None, models.DossierEvent | None]:
     """The dossier a message names, and its timeline event (None for changes other than a status change).
 
-    The dossier comes with its procedure and centres in one query, handed to the event's `loaders`; the event
-    comes from the dossier's timeline as the loaders read it.
+    Both come through the event's `loaders`, which messages handed on in the same turn share (see
+    `app.api.event_scope`): their dossiers, with procedure and centres, and their timelines are read in one query
+    each.
     """
-    dossier = await models.Dossier.filter(id=message["dossierId"]).select_related(*_DOSSIER_PARENTS).first()
-    if dossier is not None:
-        loaders.procedure_by_id.prime(dossier.procedure_id, dossier.procedure)  # type: ignore[attr-defined]
-        for centre in (dossier.received_centre, dossier.handling_centre):
-            loaders.centre_by_id.prime(centre.id, centre)
+    dossier = await loaders.dossier_by_id.load(message["dossierId"])
     event_id = message["eventId"]
     if not event_id or dossier is None:
         return dossier, None

@@ -3,6 +3,8 @@
 The bus hands one message object to every local subscriber of its channel. The first subscriber to reach it opens
 an `EventScope` for it; every other subscriber of the same message finds that scope and shares:
 - its dataloaders (the dossier's procedure, centres, timeline ... are read once per event, not per subscriber),
+  which are also those of every other message first reached in the same turn of the event loop (the bus hands on
+  messages that arrived together in one turn), so N changes arriving together are read in one query per loader,
 - values loaded once with `EventScope.once` (the dossier and its event),
 - executed results: a payload that carries a `SharedExecution` is executed once per (operation, variables,
   locale, rights class) and the same result is given to every subscriber of that group (`SharedEventExecutor`),
@@ -60,15 +62,29 @@ class EventScopes:
         self._clock = clock
         self._maxsize = maxsize
         self._scopes: OrderedDict[int, EventScope] = OrderedDict()
+        self._turn_loaders: Loaders | None = None
 
     def of(self, message: dict) -> EventScope:
         """The scope of `message` (keyed by identity: the scope holds the message, so its id is not reused)."""
         scope = self._scopes.get(id(message))
         if scope is None or scope.message is not message:
-            scope = self._scopes[id(message)] = EventScope(message, Loaders(self._clock))
+            scope = self._scopes[id(message)] = EventScope(message, self._loaders_of_this_turn())
             while len(self._scopes) > self._maxsize:
                 self._scopes.popitem(last=False)
         return scope
+
+    def _loaders_of_this_turn(self) -> Loaders:
+        """Loaders shared by the scopes opened until the event loop's next turn.
+
+        Every message among them had arrived, so its change was committed, before any of their reads starts.
+        """
+        if self._turn_loaders is None:
+            self._turn_loaders = Loaders(self._clock)
+            asyncio.get_running_loop().call_soon(self._end_turn)
+        return self._turn_loaders
+
+    def _end_turn(self) -> None:
+        self._turn_loaders = None
 
 
 @dataclass(frozen=True)

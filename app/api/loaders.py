@@ -16,7 +16,7 @@ from tortoise.models import Model
 from app.appointments.availability import next_free_slots
 from app.catalogue.models import Centre, Procedure
 from app.clock import Clock, system_clock
-from app.dossiers.models import Apology, DossierEvent, SupplementRequest
+from app.dossiers.models import Apology, Dossier, DossierEvent, SupplementRequest
 from app.results.models import SignedResult
 from payments.models import Payment
 
@@ -53,6 +53,28 @@ class ChildrenByParentLoader(DataLoader[int, list[M]], Generic[M]):
         return [grouped[key] for key in keys]
 
 
+class DossierByIdLoader(DataLoader[int, Dossier | None]):
+    """Batches dossier reads, each dossier with its procedure and centres in the same query.
+
+    The procedure and centres read are handed to `procedures` and `centres`, so resolving them costs no query.
+    """
+
+    def __init__(self, procedures: ModelByIdLoader[Procedure], centres: ModelByIdLoader[Centre]) -> None:
+        super().__init__(load_fn=self._load)
+        self._procedures = procedures
+        self._centres = centres
+
+    async def _load(self, ids: Iterable[int]) -> list[Dossier | None]:
+        keys = list(ids)
+        rows = await Dossier.filter(pk__in=keys).select_related("procedure", "received_centre", "handling_centre")
+        for row in rows:
+            self._procedures.prime(row.procedure_id, row.procedure)  # type: ignore[attr-defined]
+            for centre in (row.received_centre, row.handling_centre):
+                self._centres.prime(centre.id, centre)
+        found = {row.pk: row for row in rows}
+        return [found.get(key) for key in keys]
+
+
 @dataclass
 class Loaders:
     """The loaders of one operation, reading "now" from `clock`."""
@@ -75,10 +97,12 @@ class Loaders:
     results_by_dossier: ChildrenByParentLoader[SignedResult] = field(
         default_factory=lambda: ChildrenByParentLoader(SignedResult, "dossier_id")
     )
+    dossier_by_id: DossierByIdLoader = field(init=False)
     # keyed by loaded centres (hours and counters read), so callers holding them cost no centre query
     next_free_slot_by_centre: DataLoader[Centre, datetime | None] = field(init=False)
 
     def __post_init__(self) -> None:
+        self.dossier_by_id = DossierByIdLoader(self.procedure_by_id, self.centre_by_id)
         self.next_free_slot_by_centre = DataLoader(load_fn=self._next_free_slots, cache_key_fn=lambda centre: centre.id)
 
     async def _next_free_slots(self, centres: Iterable[Centre]) -> list[datetime | None]:

@@ -16,7 +16,7 @@ from app.accounts.models import StaffRole
 from app.api.operations import app_operations
 from app.catalogue.models import Centre
 from app.dossiers.codes import normalise_dossier_code
-from app.dossiers.models import Dossier
+from app.dossiers.models import Dossier, DossierEvent
 from app.dossiers.services import dossier_channel
 from tests.api.test_dossiers import submit
 from tests.dossier_data import BAI_CHAY, HA_LONG
@@ -142,3 +142,53 @@ async def test_an_event_reads_the_database_once_whatever_the_audience(
                     assert update["payload"]["data"]["dossierUpdated"]["dossier"]["code"] == code
                 reads.append(sum("SELECT" in record.getMessage() for record in caplog.records))
     assert reads[0] > 0 and reads[1] == reads[0]
+
+
+async def test_changes_arriving_together_are_read_together_and_each_subscriber_gets_its_own_answer(
+    app, gql, cast, citizen_token, sign_in_citizen, sign_in_staff, caplog
+):
+    neighbour = (await sign_in_citizen("+84912345679"))["accessToken"]
+    officer = (await sign_in_staff("o1@halong.vn", StaffRole.OFFICER, HA_LONG))["accessToken"]
+    owners = {
+        (await submit(gql, token, cast.ha_long))["dossier"]["code"]: token for token in (citizen_token, neighbour)
+    }
+    dossiers = [await Dossier.get(code=normalise_dossier_code(code)) for code in owners]
+    together = []  # each dossier's latest change, as its committing worker publishes it
+    for dossier in dossiers:
+        event = await DossierEvent.filter(dossier_id=dossier.id).order_by("-id").first()
+        together.append((dossier_channel(dossier.id), {"dossierId": dossier.id, "eventId": event.id}))
+    reads, answers = [], []
+    async with AsyncExitStack() as stack:
+        subscribers: list[tuple[str, str, Selection, object]] = []
+        for audience in (1, 4):  # subscribers per (dossier, owner or officer)
+            while len(subscribers) < 4 * audience:
+                for code, owner in owners.items():
+                    for token, selection in ((owner, CITIZEN), (officer, STAFF)):
+                        n = len(subscribers)
+                        ws = await subscribe(stack, app, token, selection.subscription, {"code": code}, None, f"op-{n}")
+                        subscribers.append((code, token, selection, ws))
+            await asyncio.sleep(0.1)  # let the server register the subscriptions
+            with caplog.at_level(logging.DEBUG, logger="tortoise.db_client"):
+                caplog.clear()
+                await publish(app, together)  # both arrive in one turn of the event loop
+                answers = [await ws.receive_json(timeout=2) for *_, ws in subscribers]
+                reads.append(sum("SELECT" in record.getMessage() for record in caplog.records))
+        with caplog.at_level(logging.DEBUG, logger="tortoise.db_client"):
+            caplog.clear()
+            await publish(app, together[:1])
+            for code, *_, ws in subscribers:
+                if code == dossiers[0].code:
+                    await ws.receive_json(timeout=2)
+            reads.append(sum("SELECT" in record.getMessage() for record in caplog.records))
+    assert reads[0] > 0 and reads[0] == reads[1] == reads[2]  # two changes cost the reads of one, whatever the audience
+    for n, ((code, token, selection, _), message) in enumerate(zip(subscribers, answers, strict=True)):
+        own_read = await read(gql, selection.query, {"code": code}, token, None)
+        assert message["type"] == "next" and message["id"] == f"op-{n}" and "errors" not in message["payload"]
+        update = message["payload"]["data"]["dossierUpdated"]
+        assert update["dossier"] == own_read["data"]["dossier"]
+        assert update["event"]["toStatus"] == own_read["data"]["dossier"]["status"]  # the event each change names
+
+
+async def publish(app, messages: list[tuple[str, dict]]) -> None:
+    """Publish copies of `messages` in one go, as new messages (as each arrives from Redis)."""
+    await app.state.services.bus.publish_many([(channel, dict(message)) for channel, message in messages])
