@@ -21,7 +21,7 @@ from tortoise import connections, timezone
 
 from app.dossiers.models import ActorKind, DossierStatus
 from notifications.models import ReminderKind, ReminderState
-from notifications.outbox import MOVABLE
+from notifications.outbox import on_conflict_move
 from payments.gateway import GatewayEvent
 from payments.models import PaymentStatus
 from payments.receipts import PAID_NOTE, receipt_prefix, single_line
@@ -30,10 +30,6 @@ from payments.reminders import RECEIVED_SUBJECT
 
 def _text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
-
-
-def _texts(values) -> str:
-    return ", ".join(_text(value) for value in values)
 
 
 # Parameters: $1 gateway, $2 event id, $3 event type, $4 intent reference, $5 amount, $6 currency, $7 dossier code
@@ -87,9 +83,7 @@ WITH seen AS (
            jsonb_build_object('amountVnd', t.amount_vnd, 'receiptNumber', receipt.number, 'dossierCode', t.code),
            $10::timestamptz, {_text(ReminderState.PENDING)}, 0, '', '', $11::timestamptz
     FROM target t, receipt
-    ON CONFLICT (kind, subject) DO UPDATE
-        SET due_at = EXCLUDED.due_at, state = EXCLUDED.state, attempts = 0, last_error = '', params = EXCLUDED.params
-        WHERE reminder.state IN ({_texts(MOVABLE)})
+    {on_conflict_move(replace_params=True)}
 )
 SELECT EXISTS (SELECT 1 FROM seen) AS seen, (SELECT count(*) FROM recorded) AS recorded,
        t.id AS payment_id, t.dossier_id, t.code, t.citizen_id, (SELECT id FROM timeline) AS event_id
