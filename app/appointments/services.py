@@ -1,7 +1,8 @@
 """Appointment actions: slots, booking, cancelling, rescheduling, check-in, no-show, closures and capacity.
 
 A place is claimed by one conditional statement on the slot's counter row (app/appointments/claims.py) in the same
-transaction as the appointment row and its reminders, so no slot is ever overbooked, on SQLite and PostgreSQL alike.
+transaction as the appointment row and its reminders, so no slot is ever overbooked, on SQLite and PostgreSQL alike
+(on PostgreSQL the whole booking is one statement: app/appointments/booking_statement.py).
 One active booking per citizen, procedure and day is a unique constraint (`active_day`), so a citizen racing
 themselves gets one. Centres and procedures are cached per process for a few minutes (catalogue data); capacity and
 closures are always read fresh. Events go out on the bus only after commit.
@@ -244,15 +245,15 @@ class AppointmentService:
             if booking_statement.available():
                 return await self._book_in_one_statement(
                     Booking(
-                        citizen_id,
-                        centre.id,
-                        procedure_id,
-                        starts_at,
-                        day,
-                        ticket,
-                        default_capacity(centre.counters),
-                        dossier_id,
-                        acted_by,
+                        citizen_id=citizen_id,
+                        centre_id=centre.id,
+                        procedure_id=procedure_id,
+                        starts_at=starts_at,
+                        day=day,
+                        ticket=ticket,
+                        default_capacity=default_capacity(centre.counters),
+                        dossier_id=dossier_id,
+                        acted_by=acted_by,
                     )
                 )
             async with in_transaction():
