@@ -54,6 +54,20 @@ class Booking:
     dossier_id: int | None = None
     acted_by: int | None = None
 
+    def appointment_fields(self) -> dict:
+        """The new appointment's own values (status and timestamps take their defaults)."""
+        return {
+            "ticket": self.ticket,
+            "citizen_id": self.citizen_id,
+            "centre_id": self.centre_id,
+            "procedure_id": self.procedure_id,
+            "dossier_id": self.dossier_id,
+            "acted_by_id": self.acted_by,
+            "starts_at": self.starts_at,
+            "local_day": self.day,
+            "active_day": self.day,
+        }
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -95,15 +109,7 @@ async def book_in_one_statement(booking: Booking, now: datetime) -> Outcome:
     appointment = Appointment.construct(
         _saved_in_db=True,
         id=row["id"],
-        ticket=booking.ticket,
-        citizen_id=booking.citizen_id,
-        centre_id=booking.centre_id,
-        procedure_id=booking.procedure_id,
-        dossier_id=booking.dossier_id,
-        acted_by_id=booking.acted_by,
-        starts_at=booking.starts_at,
-        local_day=booking.day,
-        active_day=booking.day,
+        **booking.appointment_fields(),
         status=AppointmentStatus.BOOKED,
         checked_in_at=None,
         created_at=created_at,

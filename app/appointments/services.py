@@ -241,34 +241,23 @@ class AppointmentService:
         On PostgreSQL the transaction is one statement (app/appointments/booking_statement.py).
         """
         ticket = _new_ticket()
+        booking = Booking(
+            citizen_id=citizen_id,
+            centre_id=centre.id,
+            procedure_id=procedure_id,
+            starts_at=starts_at,
+            day=day,
+            ticket=ticket,
+            default_capacity=default_capacity(centre.counters),
+            dossier_id=dossier_id,
+            acted_by=acted_by,
+        )
         try:
             if booking_statement.available():
-                return await self._book_in_one_statement(
-                    Booking(
-                        citizen_id=citizen_id,
-                        centre_id=centre.id,
-                        procedure_id=procedure_id,
-                        starts_at=starts_at,
-                        day=day,
-                        ticket=ticket,
-                        default_capacity=default_capacity(centre.counters),
-                        dossier_id=dossier_id,
-                        acted_by=acted_by,
-                    )
-                )
+                return await self._book_in_one_statement(booking)
             async with in_transaction():
                 await self._claim(centre, starts_at, day)
-                appointment = await Appointment.create(
-                    ticket=ticket,
-                    citizen_id=citizen_id,
-                    centre_id=centre.id,
-                    procedure_id=procedure_id,
-                    dossier_id=dossier_id,
-                    starts_at=starts_at,
-                    local_day=day,
-                    active_day=day,
-                    acted_by_id=acted_by,
-                )
+                appointment = await Appointment.create(**booking.appointment_fields())
                 await self._schedule_reminders(appointment, starts_at)
         except IntegrityError:
             if await Appointment.exists(ticket=ticket):
