@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import asyncpg
 from tortoise import Tortoise, connections
-from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.migrations.api import migrate
 from tortoise.migrations.autodetector import MigrationAutodetector
@@ -38,30 +36,13 @@ MODEL_MODULES = [
 MIGRATIONS_MODULE = "app.migrations"
 
 
-class PooledConnection(asyncpg.Connection):
-    """A PostgreSQL connection of the pool, given back without asyncpg's reset round trip.
-
-    asyncpg resets a released connection with `SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL`:
-    one more round trip after every statement or transaction. Nothing here takes advisory locks, LISTENs, keeps
-    cursors or SETs session variables, so there is nothing to reset; an open transaction is still rolled back.
-    """
-
-    def get_reset_query(self) -> str:
-        return ""
-
-
 def tortoise_config(settings: Settings) -> dict:
     """The Tortoise config dict for the configured database (SQLite by default, PostgreSQL by URL)."""
     url = settings.database_url
     if url.startswith("sqlite://") and not url.startswith("sqlite://:memory:"):
         Path(url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
-    connection: str | dict = url
-    if not url.startswith("sqlite://"):
-        connection = expand_db_url(url)
-        if connection["engine"] == "tortoise.backends.asyncpg":
-            connection["credentials"]["connection_class"] = PooledConnection
     return {
-        "connections": {"default": connection},
+        "connections": {"default": url},
         "apps": {
             APP_LABEL: {
                 "models": MODEL_MODULES,

@@ -27,18 +27,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project root
 
+import asyncpg
 import httpx
 import stripe
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from tortoise.backends.asyncpg.client import AsyncpgDBClient
 
-from app import db
 from app.accounts.models import Citizen
 from app.catalogue.demo_data import load_centres, load_procedures
 from app.catalogue.models import Centre, Procedure
-from app.db import PooledConnection, apply_migrations
+from app.db import apply_migrations
 from app.dossiers.models import Dossier, DossierStatus
 from app.garbage_collection import tune_for_long_lived_connections
 from app.main import create_app
@@ -110,7 +111,7 @@ async def seed(count: int, tag: str) -> list[tuple[bytes, str]]:
     return [signed_event(intent) for intent in intents]
 
 
-class CountingConnection(PooledConnection):
+class CountingConnection(asyncpg.Connection):
     """A pooled PostgreSQL connection that counts what it sends (asyncpg's public query logger)."""
 
     sent = 0
@@ -217,7 +218,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--chunk", type=int, default=50)
     args = parser.parse_args()
-    db.PooledConnection = CountingConnection  # the class `db.tortoise_config` gives the PostgreSQL pool
+    AsyncpgDBClient.connection_class = CountingConnection  # the class Tortoise's PostgreSQL pool connects with
     url = os.environ.get("DATABASE_URL")
     if url:
         asyncio.run(run(args.events, args.concurrency, args.rounds, args.chunk, url))
