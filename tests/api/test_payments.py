@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import httpx
+import pytest
 from strawberry import relay
 
 from app.accounts.models import Citizen, StaffRole
@@ -164,6 +165,7 @@ async def test_staff_count_items_and_waive_fees_with_a_reason(
     assert (await Dossier.get(id=awaiting_fee.id)).status is DossierStatus.PROCESSING
 
 
+@pytest.mark.usefixtures("weekday_morning")  # the payment and "today" on one local day, whenever the suite runs
 async def test_centre_payments_give_daily_totals_to_that_centres_staff(
     gql, client, payments, awaiting_fee, fake_stripe, cast, sign_in_staff
 ):
